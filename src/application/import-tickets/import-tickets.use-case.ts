@@ -1,0 +1,95 @@
+import { inject, injectable } from 'tsyringe';
+import type { Client } from '../../domain/clients/client.js';
+import { TicketGoneUpstreamError } from '../../domain/errors.js';
+import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
+import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
+import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
+import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
+import type { Message, StoredTicketState, Ticket, TicketWithMessages } from '../../domain/tickets/ticket.js';
+import type { ImportSettings } from '../settings.js';
+import { TOKENS } from '../tokens.js';
+import { TicketKeyset } from './ticket-keyset.js';
+
+export interface ImportTicketsReport {
+  pages: number;
+  tickets: number;
+  messages: number;
+  /** Tickets deleted upstream between their listing and their messages. */
+  skippedTickets: number;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+}
+
+const BEGINNING_OF_TIME = new Date(0);
+
+/** Imports a client's tickets updated since its cursor, with their messages. */
+@injectable()
+export class ImportTicketsUseCase {
+  constructor(
+    @inject(TOKENS.TicketSource) private readonly tickets: TicketSource,
+    @inject(TOKENS.TicketStore) private readonly store: TicketStore,
+    @inject(TOKENS.CursorStore) private readonly cursors: CursorStore,
+    @inject(TOKENS.ImportSettings) private readonly settings: ImportSettings,
+  ) {}
+
+  async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}): Promise<ImportTicketsReport> {
+    const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
+    const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, cursorBefore: cursor, cursorAfter: cursor };
+    const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
+
+    let page: Promise<Ticket[]> | null = this.tickets.listTickets(client, keyset.query());
+    while (page) {
+      const fresh = keyset.advance(await page);
+      // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
+      page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
+      await this.storeTickets(client, fresh, report);
+      report.pages += 1;
+      const newest = fresh.at(-1)?.updatedAt;
+      if (newest && (!report.cursorAfter || newest > new Date(report.cursorAfter))) {
+        report.cursorAfter = newest.toISOString();
+        await this.cursors.set(client.id, CURSOR_KEYS.ticketsLastImportAt, report.cursorAfter);
+      }
+      await onProgress(report);
+    }
+    return report;
+  }
+
+  /** Stores a page of tickets; messages are fetched only for tickets new or changed since stored. */
+  private async storeTickets(client: Client, tickets: Ticket[], report: ImportTicketsReport): Promise<void> {
+    if (tickets.length === 0) return;
+    const stored = await this.store.findStates(client.id, tickets.map((t) => t.uuid));
+    const changed = tickets.filter((t) => stored.get(t.uuid)?.updatedAt.getTime() !== t.updatedAt.getTime());
+    const entries: TicketWithMessages[] = await Promise.all(
+      changed.map(async (ticket) => ({ ticket, messages: await this.fetchNewMessages(client, ticket, stored.get(ticket.uuid), report) })),
+    );
+    await this.store.save(client.id, entries);
+    report.tickets += entries.length;
+    report.messages += entries.reduce((sum, e) => sum + (e.messages?.length ?? 0), 0);
+  }
+
+  /**
+   * Messages are append-only, so pages already stored in full need no refetch: start at the
+   * page holding the first message not yet stored.
+   */
+  private async fetchNewMessages(client: Client, ticket: Ticket, stored: StoredTicketState | undefined, report: ImportTicketsReport): Promise<Message[]> {
+    const limit = this.settings.pageSize;
+    const messages: Message[] = [];
+    try {
+      for (let page = Math.floor((stored?.messageCount ?? 0) / limit) + 1; ; page += 1) {
+        const items = await this.tickets.listMessages(client, ticket.uuid, { page, limit });
+        messages.push(...items);
+        if (items.length < limit) return messages;
+      }
+    } catch (error) {
+      if (!(error instanceof TicketGoneUpstreamError)) throw error;
+      report.skippedTickets += 1;
+      return [];
+    }
+  }
+}
+
+/** A prefetch that may be abandoned when the current page fails must not become an unhandled rejection. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}

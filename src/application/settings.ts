@@ -1,0 +1,11 @@
+export interface ImportSettings {
+  /** Where a client's first ticket import starts (`IMPORT_START_AT`); null = the beginning of time. */
+  importStartAt: Date | null;
+  /** Page size of ticket and message listings (the upstream caps it at 100). */
+  pageSize: number;
+}
+
+export interface JobSettings {
+  /** How many clients one run processes side by side. */
+  clientConcurrency: number;
+}

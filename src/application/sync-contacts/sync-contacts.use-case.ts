@@ -1,0 +1,60 @@
+import { inject, injectable } from 'tsyringe';
+import type { Client } from '../../domain/clients/client.js';
+import type { ContactSource } from '../../domain/ports/contact-source.port.js';
+import type { ContactStore } from '../../domain/ports/contact-store.port.js';
+import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
+import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
+import { TOKENS } from '../tokens.js';
+
+export interface SyncContactsReport {
+  pages: number;
+  contacts: number;
+  tags: number;
+  deletedContacts: number;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+}
+
+/** The upstream always serves contacts 50 a page; a shorter page is the last. */
+export const CONTACTS_PAGE_SIZE = 50;
+
+/**
+ * Syncs a client's contacts and tags page by page, resuming after the last fully stored page.
+ * A pass may span several runs; when it completes, contacts it did not see are marked deleted.
+ */
+@injectable()
+export class SyncContactsUseCase {
+  constructor(
+    @inject(TOKENS.ContactSource) private readonly contacts: ContactSource,
+    @inject(TOKENS.ContactStore) private readonly store: ContactStore,
+    @inject(TOKENS.CursorStore) private readonly cursors: CursorStore,
+  ) {}
+
+  async execute(client: Client, onProgress: (report: SyncContactsReport) => Promise<void> = async () => {}): Promise<SyncContactsReport> {
+    const cursor = await this.cursors.get(client.id, CURSOR_KEYS.contactsPage);
+    const report: SyncContactsReport = { pages: 0, contacts: 0, tags: 0, deletedContacts: 0, cursorBefore: cursor, cursorAfter: cursor };
+    const lastStoredPage = Number(cursor ?? 0) || 0;
+    const pass = await this.currentPass(client, lastStoredPage === 0);
+
+    for (let page = lastStoredPage + 1; ; page += 1) {
+      const contacts = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE });
+      const saved = await this.store.savePage(client.id, contacts, pass);
+      report.pages += 1;
+      report.contacts += saved.contacts;
+      report.tags += saved.tags;
+      const complete = contacts.length < CONTACTS_PAGE_SIZE;
+      if (complete) report.deletedContacts = await this.store.markUnseenDeleted(client.id, pass);
+      report.cursorAfter = complete ? '0' : String(page);
+      await this.cursors.set(client.id, CURSOR_KEYS.contactsPage, report.cursorAfter);
+      await onProgress(report);
+      if (complete) return report;
+    }
+  }
+
+  private async currentPass(client: Client, startsNewPass: boolean): Promise<number> {
+    const pass = Number(await this.cursors.get(client.id, CURSOR_KEYS.contactsPass)) || 0;
+    if (!startsNewPass) return pass;
+    await this.cursors.set(client.id, CURSOR_KEYS.contactsPass, String(pass + 1));
+    return pass + 1;
+  }
+}

@@ -1,0 +1,40 @@
+export const JOB_KINDS = ['import', 'contacts-sync'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** The slug of a run that covers every active client. */
+export const ALL_CLIENTS = 'all';
+
+export type ClientRunStatus = 'running' | 'succeeded' | 'failed';
+
+/** Per-client progress of a run, as stored in `job_runs.stats` under the client's slug. */
+export interface ClientRunStats {
+  status: ClientRunStatus;
+  pages: number;
+  tickets?: number;
+  messages?: number;
+  skippedTickets?: number;
+  contacts?: number;
+  tags?: number;
+  deletedContacts?: number;
+  upstreamRequests: number;
+  retries: number;
+  rateLimited: number;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+  error?: string;
+}
+
+export interface JobRun {
+  id: string;
+  kind: JobKind;
+  slug: string;
+  status: JobStatus;
+  requestedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  stats: Record<string, ClientRunStats>;
+  error: string | null;
+}

@@ -1,0 +1,11 @@
+import type { Client } from '../clients/client.js';
+import type { Contact } from '../contacts/contact.js';
+import type { PageQuery } from './ticket-source.port.js';
+
+/**
+ * The upstream's contacts of one client, sorted by id, each with its full tag set.
+ * Throws UpstreamUnauthorizedError / UpstreamUnavailableError like TicketSource.
+ */
+export interface ContactSource {
+  listContacts(client: Client, query: PageQuery): Promise<Contact[]>;
+}

@@ -1,0 +1,6 @@
+/** The structured logger the application writes to (pino's signature). */
+export interface Logger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

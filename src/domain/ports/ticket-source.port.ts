@@ -1,0 +1,29 @@
+import type { Client } from '../clients/client.js';
+import type { Message, Ticket } from '../tickets/ticket.js';
+
+export interface TicketPageQuery {
+  /** Inclusive: tickets with `updatedAt >= updatedAtFrom`. */
+  updatedAtFrom: Date;
+  /** 1-based. */
+  page: number;
+  limit: number;
+}
+
+export interface PageQuery {
+  page: number;
+  limit: number;
+}
+
+/**
+ * The upstream's tickets and messages of one client. Pages are sorted as the upstream sorts
+ * them (tickets by `updatedAt` then `uuid`; messages by `createdAt` then `id`); a page past
+ * the end is empty.
+ * Throws UpstreamUnauthorizedError when the token is rejected, UpstreamUnavailableError when
+ * the upstream keeps failing after retries.
+ */
+export interface TicketSource {
+  listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]>;
+
+  /** Throws TicketGoneUpstreamError when the ticket no longer exists upstream. */
+  listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]>;
+}

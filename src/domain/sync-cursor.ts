@@ -1,0 +1,9 @@
+/** Keys of the per-client cursors in `sync_cursors`; their values are part of the data contract. */
+export const CURSOR_KEYS = {
+  /** ISO-8601 `updatedAt` of the newest ticket whose messages are all stored. */
+  ticketsLastImportAt: 'tickets:lastImportAt',
+  /** Last fully stored contacts page; `0` = none / pass complete. */
+  contactsPage: 'contacts:page',
+  /** Number of the contacts pass in progress (or last completed), to tell seen from unseen contacts. */
+  contactsPass: 'contacts:pass',
+} as const;

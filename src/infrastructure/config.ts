@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  ADMIN_TOKEN: z.string().min(1).optional(),
+  IMPORT_START_AT: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp such as 2026-01-01T00:00:00.000Z' }).optional(),
+  EXTERNAL_API_REQUESTS_PER_MINUTE: positiveInt(60),
+  EXTERNAL_API_TLS_INSECURE: booleanFlag,
+  EXTERNAL_API_TIMEOUT_MS: positiveInt(30_000),
+  EXTERNAL_API_MAX_RETRIES: z.coerce.number().int().min(0).default(5),
+  EXTERNAL_API_CONCURRENCY: positiveInt(8),
+  JOB_CLIENT_CONCURRENCY: positiveInt(4),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Everything the service reads from its environment, validated and typed. */
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  /** Unset: the service runs an embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Port of the embedded PostgreSQL (0 = any free port). */
+  embeddedPostgresPort: number;
+  /** Unset outside production: a generated token is kept under `dataDir`. */
+  adminToken: string | undefined;
+  importStartAt: Date | null;
+  logLevel: string;
+  upstream: UpstreamConfig;
+  jobs: { clientConcurrency: number };
+}
+
+export interface UpstreamConfig {
+  requestsPerMinute: number;
+  /** The sliding window the rate applies to; tests shorten it. */
+  rateWindowMs: number;
+  tlsInsecure: boolean;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Requests one client may have in flight at once (within its rate budget). */
+  concurrency: number;
+  /** First retry delay; doubles each attempt, with full jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  pageSize: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.ADMIN_TOKEN) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: required when NODE_ENV=production');
+  return {
+    production,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    adminToken: e.ADMIN_TOKEN,
+    importStartAt: e.IMPORT_START_AT ? new Date(e.IMPORT_START_AT) : null,
+    logLevel: e.LOG_LEVEL,
+    upstream: {
+      requestsPerMinute: e.EXTERNAL_API_REQUESTS_PER_MINUTE,
+      rateWindowMs: 60_000,
+      tlsInsecure: e.EXTERNAL_API_TLS_INSECURE,
+      timeoutMs: e.EXTERNAL_API_TIMEOUT_MS,
+      maxRetries: e.EXTERNAL_API_MAX_RETRIES,
+      concurrency: e.EXTERNAL_API_CONCURRENCY,
+      backoffBaseMs: 500,
+      backoffMaxMs: 30_000,
+      pageSize: 100,
+    },
+    jobs: { clientConcurrency: e.JOB_CLIENT_CONCURRENCY },
+  };
+}
+
+/** `FOO=` in a .env file means "not set", not "set to the empty string". */
+function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}

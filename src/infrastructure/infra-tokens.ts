@@ -1,0 +1,6 @@
+/** DI tokens of infrastructure objects the adapters share (not ports). */
+export const INFRA_TOKENS = {
+  Prisma: Symbol('Prisma'),
+  UpstreamConfig: Symbol('UpstreamConfig'),
+  UpstreamConnections: Symbol('UpstreamConnections'),
+} as const;

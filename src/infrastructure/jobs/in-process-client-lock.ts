@@ -1,0 +1,18 @@
+import type { ClientLock } from '../../domain/ports/client-lock.port.js';
+
+/** Mutual exclusion within this process: work on a key waits for the work before it. */
+export class InProcessClientLock implements ClientLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async runExclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const tail = current.catch(() => {});
+    this.tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}

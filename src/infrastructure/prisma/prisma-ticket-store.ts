@@ -1,0 +1,80 @@
+import { inject, injectable } from 'tsyringe';
+import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
+import type { StoredTicketState, TicketWithMessages } from '../../domain/tickets/ticket.js';
+import type { PrismaClient } from '../database/prisma-client.js';
+import { INFRA_TOKENS } from '../infra-tokens.js';
+
+/**
+ * Writes a page of tickets and messages in one statement: rows travel as one JSON parameter
+ * expanded by `jsonb_to_recordset`, so a page costs one round trip whatever its size.
+ */
+@injectable()
+export class PrismaTicketStore implements TicketStore {
+  constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
+
+  async findStates(clientId: string, ticketUuids: string[]): Promise<Map<string, StoredTicketState>> {
+    if (ticketUuids.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ uuid: string; updated_at: Date; message_count: number }[]>`
+      SELECT t.external_uuid AS uuid, t.upstream_updated_at AS updated_at,
+             (SELECT count(*)::int FROM messages m WHERE m.ticket_id = t.id) AS message_count
+      FROM tickets t
+      WHERE t.client_id = ${clientId}::uuid
+        AND t.external_uuid IN (SELECT jsonb_array_elements_text(${JSON.stringify(ticketUuids)}::jsonb))`;
+    return new Map(rows.map((r) => [r.uuid, { updatedAt: r.updated_at, messageCount: r.message_count }]));
+  }
+
+  async save(clientId: string, entries: TicketWithMessages[]): Promise<void> {
+    if (entries.length === 0) return;
+    // One upsert cannot touch a row twice: a ticket listed twice keeps its last version.
+    entries = [...new Map(entries.map((e) => [e.ticket.uuid, e])).values()];
+    const tickets = entries.map(({ ticket: t }) => ({
+      external_uuid: t.uuid,
+      protocol: t.protocol,
+      subject: t.subject,
+      status: t.status,
+      channel: t.channel,
+      contact_external_id: t.contactId,
+      upstream_created_at: t.createdAt?.toISOString() ?? null,
+      upstream_updated_at: t.updatedAt.toISOString(),
+      closed_at: t.closedAt?.toISOString() ?? null,
+      raw: t.raw,
+    }));
+    const messages = entries.flatMap(({ messages: list }) =>
+      (list ?? []).map((m) => ({
+        external_id: m.id,
+        ticket_uuid: m.ticketUuid,
+        direction: m.direction,
+        type: m.type,
+        body: m.body,
+        media_url: m.mediaUrl,
+        sender_name: m.senderName,
+        sent_at: m.createdAt?.toISOString() ?? null,
+        raw: m.raw,
+      })),
+    );
+    // One statement, so the tickets and their messages commit together or not at all.
+    await this.prisma.$executeRaw`
+      WITH saved AS (
+        INSERT INTO tickets (client_id, external_uuid, protocol, subject, status, channel, contact_external_id,
+                             upstream_created_at, upstream_updated_at, closed_at, raw, imported_at)
+        SELECT ${clientId}::uuid, r.external_uuid, r.protocol, r.subject, r.status, r.channel, r.contact_external_id,
+               r.upstream_created_at, r.upstream_updated_at, r.closed_at, r.raw, now()
+        FROM jsonb_to_recordset(${JSON.stringify(tickets)}::jsonb) AS r(
+          external_uuid text, protocol text, subject text, status text, channel text, contact_external_id text,
+          upstream_created_at timestamptz, upstream_updated_at timestamptz, closed_at timestamptz, raw jsonb)
+        ON CONFLICT (client_id, external_uuid) DO UPDATE SET
+          protocol = excluded.protocol, subject = excluded.subject, status = excluded.status,
+          channel = excluded.channel, contact_external_id = excluded.contact_external_id,
+          upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
+          closed_at = excluded.closed_at, raw = excluded.raw, imported_at = excluded.imported_at
+        RETURNING id, external_uuid
+      )
+      INSERT INTO messages (client_id, ticket_id, external_id, direction, type, body, media_url, sender_name, sent_at, raw)
+      SELECT ${clientId}::uuid, saved.id, m.external_id, m.direction, m.type, m.body, m.media_url, m.sender_name, m.sent_at, m.raw
+      FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) AS m(
+        external_id text, ticket_uuid text, direction text, type text, body text, media_url text,
+        sender_name text, sent_at timestamptz, raw jsonb)
+      JOIN saved ON saved.external_uuid = m.ticket_uuid
+      ON CONFLICT (client_id, external_id) DO NOTHING`;
+  }
+}

@@ -1,0 +1,30 @@
+import { inject, injectable } from 'tsyringe';
+import type { Client } from '../../domain/clients/client.js';
+import { TicketGoneUpstreamError } from '../../domain/errors.js';
+import type { PageQuery, TicketPageQuery, TicketSource } from '../../domain/ports/ticket-source.port.js';
+import type { Message, Ticket } from '../../domain/tickets/ticket.js';
+import { INFRA_TOKENS } from '../infra-tokens.js';
+import type { UpstreamConnections } from './upstream-connections.js';
+import { parseMessagePage, parseTicketPage } from './upstream-schemas.js';
+
+@injectable()
+export class HttpTicketSource implements TicketSource {
+  constructor(@inject(INFRA_TOKENS.UpstreamConnections) private readonly connections: UpstreamConnections) {}
+
+  listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
+    return this.connections
+      .for(client)
+      .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage);
+  }
+
+  listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
+    return this.connections
+      .for(client)
+      .getJson(
+        `ticket/${encodeURIComponent(ticketUuid)}/messages`,
+        { page: query.page, limit: query.limit },
+        parseMessagePage(ticketUuid),
+        () => new TicketGoneUpstreamError(ticketUuid),
+      );
+  }
+}

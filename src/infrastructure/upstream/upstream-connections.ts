@@ -1,0 +1,33 @@
+import { inject, injectable } from 'tsyringe';
+import { Agent, type Dispatcher } from 'undici';
+import type { Client } from '../../domain/clients/client.js';
+import type { UpstreamCounters, UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
+import type { UpstreamConfig } from '../config.js';
+import { INFRA_TOKENS } from '../infra-tokens.js';
+import { UpstreamConnection } from './upstream-connection.js';
+
+/**
+ * One connection per client, kept for the life of the process, so each client's rate budget
+ * spans all its runs and clients never share one.
+ */
+@injectable()
+export class UpstreamConnections implements UpstreamUsage {
+  private readonly byClient = new Map<string, UpstreamConnection>();
+  private readonly dispatcher: Dispatcher | undefined;
+
+  constructor(@inject(INFRA_TOKENS.UpstreamConfig) private readonly config: UpstreamConfig) {
+    this.dispatcher = config.tlsInsecure ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
+  }
+
+  for(client: Client): UpstreamConnection {
+    const existing = this.byClient.get(client.id);
+    if (existing?.matches(client)) return existing;
+    const connection = new UpstreamConnection(client, this.config, this.dispatcher);
+    this.byClient.set(client.id, connection);
+    return connection;
+  }
+
+  snapshot(clientId: string): UpstreamCounters {
+    return { ...(this.byClient.get(clientId)?.counters ?? { requests: 0, retries: 0, rateLimited: 0 }) };
+  }
+}

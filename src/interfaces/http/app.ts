@@ -1,0 +1,17 @@
+import Koa from 'koa';
+import type { DependencyContainer } from 'tsyringe';
+import { TOKENS } from '../../application/tokens.js';
+import type { Logger } from '../../domain/ports/logger.port.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { createRouter } from './router.js';
+
+export function createHttpApp(container: DependencyContainer, adminToken: string): Koa {
+  const app = new Koa();
+  const router = createRouter(container, adminToken);
+  app.use(errorHandler(container.resolve<Logger>(TOKENS.Logger)));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  // Koa's own logging of errors would bypass the error handler's redaction; it handles them all.
+  app.silent = true;
+  return app;
+}

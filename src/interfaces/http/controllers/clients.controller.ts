@@ -1,0 +1,66 @@
+import type { Context } from 'koa';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import { GetClientUseCase } from '../../../application/clients/get-client.use-case.js';
+import { ListClientsUseCase } from '../../../application/clients/list-clients.use-case.js';
+import { RegisterClientUseCase } from '../../../application/clients/register-client.use-case.js';
+import { UpdateClientUseCase } from '../../../application/clients/update-client.use-case.js';
+import { ValidationError } from '../../../domain/errors.js';
+import { toClientView } from './client.view.js';
+
+const slug = z
+  .string({ error: 'must be a string' })
+  .regex(/^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$/, 'must be 1–100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit');
+const name = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const apiBaseUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters');
+const apiToken = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(4096, 'must be at most 4096 characters');
+const active = z.boolean({ error: 'must be true or false' });
+
+const newClientSchema = z.strictObject({ slug, name, apiBaseUrl, apiToken, active: active.optional() }, { error: 'the body must be a JSON object' });
+const clientChangesSchema = z.strictObject(
+  { name: name.optional(), apiBaseUrl: apiBaseUrl.optional(), apiToken: apiToken.optional(), active: active.optional() },
+  { error: 'the body must be a JSON object' },
+);
+
+/** Admin endpoints for the registered clients (tenants). */
+@injectable()
+export class ClientsController {
+  constructor(
+    @inject(RegisterClientUseCase) private readonly registerClient: RegisterClientUseCase,
+    @inject(UpdateClientUseCase) private readonly updateClient: UpdateClientUseCase,
+    @inject(GetClientUseCase) private readonly getClient: GetClientUseCase,
+    @inject(ListClientsUseCase) private readonly listClients: ListClientsUseCase,
+  ) {}
+
+  create = async (ctx: Context) => {
+    const client = await this.registerClient.execute(validate(newClientSchema, ctx.request.body));
+    ctx.status = 201;
+    ctx.set('Location', `/api/admin/clients/${client.slug}`);
+    ctx.body = toClientView(client);
+  };
+
+  list = async (ctx: Context) => {
+    ctx.body = { clients: (await this.listClients.execute()).map(toClientView) };
+  };
+
+  show = async (ctx: Context) => {
+    ctx.body = toClientView(await this.getClient.execute(ctx.params.slug!));
+  };
+
+  update = async (ctx: Context) => {
+    ctx.body = toClientView(await this.updateClient.execute(ctx.params.slug!, validate(clientChangesSchema, ctx.request.body)));
+  };
+}
+
+/** Parses a body or throws a 400 naming each invalid field. */
+function validate<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) fields[key] = 'is not a known field';
+    else fields[issue.path.join('.') || 'body'] = issue.message;
+  }
+  const summary = Object.entries(fields).map(([field, message]) => `${field} ${message}`).join('; ');
+  throw new ValidationError(`invalid client: ${summary}`, fields);
+}

@@ -1,0 +1,54 @@
+import type { Context } from 'koa';
+import { inject, injectable } from 'tsyringe';
+import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js';
+import { ALL_CLIENTS, type JobKind } from '../../../domain/jobs/job-run.js';
+import { HttpError } from '../middleware/error-handler.js';
+
+const STARTED_MESSAGE: Record<JobKind, string> = {
+  import: 'Import job started',
+  'contacts-sync': 'Contacts sync job started',
+};
+
+const MAX_SLUG_LENGTH = 200;
+
+/** The trigger endpoints of the jobs API: they schedule a run and answer 202 at once. */
+@injectable()
+export class JobsController {
+  constructor(@inject(StartJobUseCase) private readonly startJob: StartJobUseCase) {}
+
+  importAll = (ctx: Context) => this.accept(ctx, 'import', ALL_CLIENTS);
+
+  importOne = (ctx: Context) => this.accept(ctx, 'import', checkSlug(ctx.params.slug, 'slug'));
+
+  /** `clientSlug`, else `slug`, from the query string, else from the JSON body; empty means all. */
+  syncContacts = (ctx: Context) => {
+    const body = ctx.request.body;
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw new HttpError(400, 'invalid_body', 'the request body must be a JSON object');
+    }
+    const fromBody = (body ?? {}) as Record<string, unknown>;
+    const candidates: [string, unknown][] = [
+      ['clientSlug', ctx.query.clientSlug],
+      ['slug', ctx.query.slug],
+      ['clientSlug', fromBody.clientSlug],
+      ['slug', fromBody.slug],
+    ];
+    const chosen = candidates.map(([name, value]) => checkSlug(value, name)).find((slug) => slug !== '');
+    return this.accept(ctx, 'contacts-sync', chosen ?? ALL_CLIENTS);
+  };
+
+  private async accept(ctx: Context, kind: JobKind, slug: string): Promise<void> {
+    const { run } = await this.startJob.execute(kind, slug);
+    ctx.status = 202;
+    ctx.set('Location', `/api/jobs/${run.id}`);
+    ctx.body = { message: STARTED_MESSAGE[kind], slug };
+  }
+}
+
+/** A slug parameter: absent or empty → '', a string → itself; anything else is a 400. */
+function checkSlug(value: unknown, name: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new HttpError(400, 'invalid_slug', `${name} must be a single string`);
+  if (value.length > MAX_SLUG_LENGTH) throw new HttpError(400, 'invalid_slug', `${name} must be at most ${MAX_SLUG_LENGTH} characters`);
+  return value.trim();
+}

@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import type { DependencyContainer } from 'tsyringe';
+import { ClientsController } from './controllers/clients.controller.js';
+import { JobsController } from './controllers/jobs.controller.js';
+import { adminAuth } from './middleware/admin-auth.js';
+import { jsonBody } from './middleware/json-body.js';
+
+export function createRouter(container: DependencyContainer, adminToken: string): Router {
+  const jobs = container.resolve(JobsController);
+  const clients = container.resolve(ClientsController);
+  const router = new Router({ prefix: '/api' });
+
+  router.use(adminAuth(adminToken));
+
+  router.post('/jobs/import', jobs.importAll);
+  router.post('/jobs/import/:slug', jobs.importOne);
+  router.post('/admin/sync/contacts', jsonBody(), jobs.syncContacts);
+
+  router.post('/admin/clients', jsonBody(), clients.create);
+  router.get('/admin/clients', clients.list);
+  router.get('/admin/clients/:slug', clients.show);
+  router.patch('/admin/clients/:slug', jsonBody(), clients.update);
+
+  return router;
+}
