@@ -1,0 +1,92 @@
+/**
+ * Embedding entry: run the importer's use cases inside another Node service.
+ *
+ *   import 'reflect-metadata';
+ *   import { createImporter } from 'helpdesk-importer';
+ *   const importer = await createImporter({ databaseUrl });
+ *   await importer.useCases.registerClient.execute({ slug, name, apiBaseUrl, apiToken });
+ *   const { run } = await importer.useCases.startJob.execute('import', slug);
+ *   await importer.whenIdle();
+ *   await importer.close();
+ */
+import 'reflect-metadata';
+import type { DependencyContainer } from 'tsyringe';
+import { GetClientUseCase } from './application/clients/get-client.use-case.js';
+import { ListClientsUseCase } from './application/clients/list-clients.use-case.js';
+import { RegisterClientUseCase } from './application/clients/register-client.use-case.js';
+import { UpdateClientUseCase } from './application/clients/update-client.use-case.js';
+import { ImportTicketsUseCase } from './application/import-tickets/import-tickets.use-case.js';
+import { RunJobUseCase } from './application/jobs/run-job.use-case.js';
+import { StartJobUseCase } from './application/jobs/start-job.use-case.js';
+import { SyncContactsUseCase } from './application/sync-contacts/sync-contacts.use-case.js';
+import { TOKENS } from './application/tokens.js';
+import type { Logger } from './domain/ports/logger.port.js';
+import { loadConfig, type UpstreamConfig } from './infrastructure/config.js';
+import { buildContainer, closeContainer } from './infrastructure/container.js';
+import { applyMigrations } from './infrastructure/database/migrator.js';
+import type { InProcessJobScheduler } from './infrastructure/jobs/in-process-job-scheduler.js';
+import { createLogger } from './infrastructure/logger.js';
+
+export interface ImporterOptions {
+  databaseUrl: string;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  importStartAt?: Date | null;
+  upstream?: Partial<UpstreamConfig>;
+  clientConcurrency?: number;
+  logger?: Logger;
+}
+
+export interface Importer {
+  container: DependencyContainer;
+  useCases: {
+    registerClient: RegisterClientUseCase;
+    updateClient: UpdateClientUseCase;
+    getClient: GetClientUseCase;
+    listClients: ListClientsUseCase;
+    /** Queue a run (as the HTTP triggers do); it runs in the background of this process. */
+    startJob: StartJobUseCase;
+    /** Import one client's tickets now, awaiting the result. */
+    importTickets: ImportTicketsUseCase;
+    /** Sync one client's contacts now, awaiting the result. */
+    syncContacts: SyncContactsUseCase;
+  };
+  /** Resolves when every queued or running job has finished. */
+  whenIdle(): Promise<void>;
+  /** Waits for running jobs, then closes the database pool. */
+  close(): Promise<void>;
+}
+
+export async function createImporter(options: ImporterOptions): Promise<Importer> {
+  if (options.migrate ?? true) await applyMigrations(options.databaseUrl);
+  const defaults = loadConfig({});
+  const container = buildContainer({
+    databaseUrl: options.databaseUrl,
+    importStartAt: options.importStartAt ?? null,
+    upstream: { ...defaults.upstream, ...options.upstream },
+    jobs: { clientConcurrency: options.clientConcurrency ?? defaults.jobs.clientConcurrency },
+    logger: options.logger ?? createLogger('info'),
+  });
+  return {
+    container,
+    useCases: {
+      registerClient: container.resolve(RegisterClientUseCase),
+      updateClient: container.resolve(UpdateClientUseCase),
+      getClient: container.resolve(GetClientUseCase),
+      listClients: container.resolve(ListClientsUseCase),
+      startJob: container.resolve(StartJobUseCase),
+      importTickets: container.resolve(ImportTicketsUseCase),
+      syncContacts: container.resolve(SyncContactsUseCase),
+    },
+    whenIdle: () => container.resolve<InProcessJobScheduler>(TOKENS.JobScheduler).whenIdle(),
+    close: () => closeContainer(container),
+  };
+}
+
+export { RunJobUseCase, TOKENS };
+export type { UpstreamConfig };
+export type { Client, NewClient, ClientChanges } from './domain/clients/client.js';
+export type { JobKind, JobRun, ClientRunStats } from './domain/jobs/job-run.js';
+export type { ImportTicketsReport } from './application/import-tickets/import-tickets.use-case.js';
+export type { SyncContactsReport } from './application/sync-contacts/sync-contacts.use-case.js';
+export * from './domain/errors.js';

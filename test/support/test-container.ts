@@ -1,0 +1,39 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { UpstreamConfig } from '../../src/infrastructure/config.js';
+import { buildContainer } from '../../src/infrastructure/container.js';
+import { testDatabaseUrl } from './database.js';
+import { RecordingLogger } from './silent-logger.js';
+
+/** Upstream settings for tests: fast retries, short timeouts, no rate limit unless asked. */
+export function testUpstreamConfig(overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
+  return {
+    requestsPerMinute: 10_000,
+    rateWindowMs: 60_000,
+    tlsInsecure: false,
+    timeoutMs: 2_000,
+    maxRetries: 2,
+    concurrency: 8,
+    backoffBaseMs: 5,
+    backoffMaxMs: 20,
+    pageSize: 100,
+    ...overrides,
+  };
+}
+
+export interface TestContainerOptions {
+  upstream?: Partial<UpstreamConfig>;
+  importStartAt?: Date | null;
+}
+
+/** The real composition root on the test database, with a recording logger. */
+export function makeTestContainer(options: TestContainerOptions = {}): { container: DependencyContainer; logger: RecordingLogger } {
+  const logger = new RecordingLogger();
+  const container = buildContainer({
+    databaseUrl: testDatabaseUrl(),
+    importStartAt: options.importStartAt ?? null,
+    upstream: testUpstreamConfig(options.upstream),
+    jobs: { clientConcurrency: 4 },
+    logger,
+  });
+  return { container, logger };
+}
