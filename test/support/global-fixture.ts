@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nock from 'nock';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/infrastructure/database/embedded-postgres.js';
 import { applyMigrations } from '../../src/infrastructure/database/migrator.js';
@@ -18,6 +19,9 @@ let adminUrl: string;
 let databaseName: string;
 
 export async function mochaGlobalSetup(): Promise<void> {
+  // No test ever reaches beyond this machine: upstreams are nock'd or served on loopback.
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (serverUrl) {
     adminUrl = serverUrl;

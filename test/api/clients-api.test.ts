@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { truncateAll } from '../support/database.js';
+import { startApp, type RunningApp } from '../support/running-app.js';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const acme = { slug: 'acme', name: 'Acme', apiBaseUrl: 'https://acme.helpdesk.example/api/v1', apiToken: 'acme-secret-token-wxyz' };
+
+describe('Clients admin API', () => {
+  let app: RunningApp;
+
+  beforeEach(async () => {
+    await truncateAll();
+    app = await startApp();
+  });
+  afterEach(() => app.close());
+
+  const post = (body: unknown) => app.request('POST', '/api/admin/clients', { headers: JSON_TYPE, body: JSON.stringify(body) });
+
+  it('when a client is registered, then it answers 201 with the client and a masked token', async () => {
+    const response = await post(acme);
+    const body = await response.json();
+
+    expect(response.status).to.equal(201);
+    expect(response.headers.get('location')).to.equal('/api/admin/clients/acme');
+    expect(body).to.include({ slug: 'acme', name: 'Acme', active: true, apiBaseUrl: acme.apiBaseUrl, apiToken: '••••wxyz' });
+    expect(body.id).to.match(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(body)).to.not.include('acme-secret-token');
+  });
+
+  it('when clients are listed or fetched, then the token never appears', async () => {
+    await post(acme);
+
+    const list = await (await app.request('GET', '/api/admin/clients')).text();
+    const one = await app.request('GET', '/api/admin/clients/acme');
+
+    expect(JSON.parse(list).clients.map((c: { slug: string }) => c.slug)).to.deep.equal(['acme']);
+    expect(list).to.not.include('acme-secret-token');
+    expect(one.status).to.equal(200);
+    expect((await one.json()).apiToken).to.equal('••••wxyz');
+  });
+
+  it('when the slug is taken, then it answers 409', async () => {
+    await post(acme);
+
+    const response = await post({ ...acme, name: 'Again' });
+
+    expect(response.status).to.equal(409);
+    expect(await response.json()).to.deep.equal({ error: 'conflict', message: 'a client with slug "acme" already exists' });
+  });
+
+  it('when fields are invalid, then it answers 400 naming each field', async () => {
+    const response = await post({ slug: 'Not A Slug', name: '', apiBaseUrl: 'ftp://x', apiToken: 42, extra: true });
+    const body = await response.json();
+
+    expect(response.status).to.equal(400);
+    expect(body.error).to.equal('validation_failed');
+    expect(Object.keys(body.fields).sort()).to.deep.equal(['apiBaseUrl', 'apiToken', 'extra', 'name', 'slug']);
+    expect(body.message).to.include('slug');
+  });
+
+  it('when required fields are missing, then it answers 400 naming them', async () => {
+    const response = await post({});
+    const body = await response.json();
+
+    expect(response.status).to.equal(400);
+    expect(Object.keys(body.fields).sort()).to.deep.equal(['apiBaseUrl', 'apiToken', 'name', 'slug']);
+  });
+
+  it('when a client is patched, then only the given fields change and the slug stays', async () => {
+    await post(acme);
+
+    const response = await app.request('PATCH', '/api/admin/clients/acme', { headers: JSON_TYPE, body: JSON.stringify({ active: false, apiToken: 'new-secret-token-1234' }) });
+    const body = await response.json();
+
+    expect(response.status).to.equal(200);
+    expect(body).to.include({ slug: 'acme', name: 'Acme', active: false, apiToken: '••••1234' });
+  });
+
+  it('when an unknown client is fetched or patched, then it answers 404', async () => {
+    const get = await app.request('GET', '/api/admin/clients/nobody');
+    const patch = await app.request('PATCH', '/api/admin/clients/nobody', { headers: JSON_TYPE, body: '{"active":false}' });
+
+    expect(get.status).to.equal(404);
+    expect((await get.json()).error).to.equal('not_found');
+    expect(patch.status).to.equal(404);
+  });
+
+  it('when a patch tries to change the slug or sends a wrong type, then it answers 400', async () => {
+    await post(acme);
+
+    const renamed = await app.request('PATCH', '/api/admin/clients/acme', { headers: JSON_TYPE, body: '{"slug":"other"}' });
+    const wrongType = await app.request('PATCH', '/api/admin/clients/acme', { headers: JSON_TYPE, body: '{"active":"yes"}' });
+
+    expect(renamed.status).to.equal(400);
+    expect((await renamed.json()).fields).to.deep.equal({ slug: 'is not a known field' });
+    expect(wrongType.status).to.equal(400);
+    expect((await wrongType.json()).fields).to.have.property('active');
+  });
+
+  it('when the body is broken JSON, then it answers 400 invalid_json', async () => {
+    const response = await app.request('POST', '/api/admin/clients', { headers: JSON_TYPE, body: '{"slug":' });
+
+    expect(response.status).to.equal(400);
+    expect((await response.json()).error).to.equal('invalid_json');
+  });
+});

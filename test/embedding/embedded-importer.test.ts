@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { createImporter, type Importer } from '../../src/index.js';
+import { sql, testDatabaseUrl, truncateAll } from '../support/database.js';
+import { RecordingLogger } from '../support/silent-logger.js';
+import { page, upstreamContact, upstreamMessage, upstreamTicket } from '../support/upstream-fixtures.js';
+
+const BASE = 'https://embedded.helpdesk.example';
+
+describe('Embedding the importer in another service (src/index.ts)', () => {
+  let importer: Importer;
+
+  beforeEach(async () => {
+    await truncateAll();
+    importer = await createImporter({ databaseUrl: testDatabaseUrl(), logger: new RecordingLogger(), upstream: { backoffBaseMs: 5 } });
+  });
+  afterEach(async () => {
+    await importer.close();
+    nock.cleanAll();
+  });
+
+  it('when a host service registers a client and starts an import, then the job runs in its process and the rows land', async () => {
+    nock(BASE).get('/v1/ticket').query(true).reply(200, page([upstreamTicket('t-1', '2026-11-28T10:00:00.000Z')]));
+    nock(BASE).get('/v1/ticket/t-1/messages').query(true).reply(200, page([upstreamMessage('m-1', 't-1')]));
+    await importer.useCases.registerClient.execute({ slug: 'host-client', name: 'Host', apiBaseUrl: `${BASE}/v1`, apiToken: 'host-token-123456' });
+
+    const { run } = await importer.useCases.startJob.execute('import', 'host-client');
+    await importer.whenIdle();
+
+    expect(run.status).to.equal('queued');
+    const { rows } = await sql().query('SELECT status FROM job_runs WHERE id = $1', [run.id]);
+    expect(rows).to.deep.equal([{ status: 'succeeded' }]);
+    expect((await sql().query('SELECT count(*)::int AS n FROM messages')).rows[0].n).to.equal(1);
+  });
+
+  it('when a host service calls a use case directly, then it gets the report back', async () => {
+    nock(BASE).get('/v1/contact').query({ page: '1', limit: '50' }).reply(200, page([upstreamContact('c-1', [['t-1', 'VIP']])], 1, 50));
+    const client = await importer.useCases.registerClient.execute({ slug: 'host-client', name: 'Host', apiBaseUrl: `${BASE}/v1`, apiToken: 'host-token-123456' });
+
+    const report = await importer.useCases.syncContacts.execute(client);
+
+    expect(report).to.include({ pages: 1, contacts: 1, tags: 1, cursorAfter: '0' });
+  });
+});
