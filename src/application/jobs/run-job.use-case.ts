@@ -59,36 +59,36 @@ export class RunJobUseCase implements JobRunner {
   }
 
   private async runClient(run: JobRun, client: Client, stats: Record<string, ClientRunStats>): Promise<void> {
-    const before = this.usage.snapshot(client.id);
-    const record = async (status: ClientRunStats['status'], work: ClientWork | undefined, error?: string) => {
-      const now = this.usage.snapshot(client.id);
-      stats[client.slug] = {
-        status,
-        ...(work ?? { pages: 0, cursorBefore: null, cursorAfter: null }),
-        upstreamRequests: now.requests - before.requests,
-        retries: now.retries - before.retries,
-        rateLimited: now.rateLimited - before.rateLimited,
-        ...(error ? { error } : {}),
+    await this.lock.runExclusive(`${run.kind}:${client.id}`, async () => {
+      // Counted inside the lock: a run waiting for it must not be charged the other run's requests.
+      const before = this.usage.snapshot(client.id);
+      let latest: ClientWork | undefined;
+      const record = async (status: ClientRunStats['status'], error?: string) => {
+        const now = this.usage.snapshot(client.id);
+        stats[client.slug] = {
+          status,
+          ...(latest ?? { pages: 0, cursorBefore: null, cursorAfter: null }),
+          upstreamRequests: now.requests - before.requests,
+          retries: now.retries - before.retries,
+          rateLimited: now.rateLimited - before.rateLimited,
+          ...(error ? { error } : {}),
+        };
+        await this.runs.saveStats(run.id, stats);
       };
-      await this.runs.saveStats(run.id, stats);
-    };
 
-    let latest: ClientWork | undefined;
-    const onProgress = async (report: ClientWork) => {
-      latest = { ...report };
-      await record('running', latest);
-    };
-    try {
-      await this.lock.runExclusive(`${run.kind}:${client.id}`, async () => {
-        await record('running', latest);
-        latest = await this.work(run.kind, client, onProgress);
-      });
-      await record('succeeded', latest);
-    } catch (error) {
-      const message = describeError(error);
-      this.logger.error({ runId: run.id, kind: run.kind, client: client.slug, err: message }, 'client run failed');
-      await record('failed', latest, message);
-    }
+      try {
+        await record('running');
+        latest = await this.work(run.kind, client, async (report) => {
+          latest = { ...report };
+          await record('running');
+        });
+        await record('succeeded');
+      } catch (error) {
+        const message = describeError(error);
+        this.logger.error({ runId: run.id, kind: run.kind, client: client.slug, err: message }, 'client run failed');
+        await record('failed', message);
+      }
+    });
   }
 
   private work(kind: JobKind, client: Client, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {

@@ -1,0 +1,54 @@
+import type { Client } from '../../src/domain/clients/client.js';
+import type { Contact } from '../../src/domain/contacts/contact.js';
+import type { ContactSource } from '../../src/domain/ports/contact-source.port.js';
+import type { PageQuery } from '../../src/domain/ports/ticket-source.port.js';
+import { compareIds, page } from './in-memory-ticket-source.js';
+
+export interface ContactSourceRequest {
+  clientId: string;
+  query: PageQuery;
+}
+
+/** Called before a listContacts request is answered: may mutate the data set or throw. */
+export type ListContactsHook = (request: { client: Client; query: PageQuery; call: number }) => void | Promise<void>;
+
+/**
+ * The upstream's contacts, per client id: sorted by id (string order), offset pages, a page
+ * past the end is empty, each contact with its full current tag set. Live data set (a hook
+ * can change it or fail a request); every request is recorded.
+ */
+export class InMemoryContactSource implements ContactSource {
+  readonly requests: ContactSourceRequest[] = [];
+  onListContacts: ListContactsHook | undefined;
+  /** A use case that never stops paging fails loudly here instead of hanging the test run. */
+  maxRequests = 10_000;
+  private readonly data = new Map<string, Map<string, Contact>>();
+
+  /** Adds or replaces contacts by id. */
+  seedContacts(clientId: string, contacts: Contact[]): this {
+    const data = this.of(clientId);
+    for (const contact of contacts) data.set(contact.id, structuredClone(contact));
+    return this;
+  }
+
+  deleteContact(clientId: string, id: string): void {
+    this.of(clientId).delete(id);
+  }
+
+  async listContacts(client: Client, query: PageQuery): Promise<Contact[]> {
+    if (this.requests.length >= this.maxRequests) throw new Error(`fake upstream: more than ${this.maxRequests} requests, the caller is looping`);
+    this.requests.push({ clientId: client.id, query: { ...query } });
+    await this.onListContacts?.({ client, query, call: this.requests.length });
+    const sorted = [...this.of(client.id).values()].sort((a, b) => compareIds(a.id, b.id));
+    return page(sorted, query).map((c) => structuredClone(c));
+  }
+
+  private of(clientId: string): Map<string, Contact> {
+    let data = this.data.get(clientId);
+    if (!data) {
+      data = new Map();
+      this.data.set(clientId, data);
+    }
+    return data;
+  }
+}

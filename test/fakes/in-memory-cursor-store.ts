@@ -1,0 +1,35 @@
+import type { CursorStore } from '../../src/domain/ports/cursor-store.port.js';
+
+/** Per-client cursors in a map; every `set` is recorded in order. */
+export class InMemoryCursorStore implements CursorStore {
+  readonly sets: { clientId: string; key: string; value: string }[] = [];
+  private readonly values = new Map<string, string>();
+
+  seed(clientId: string, key: string, value: string): this {
+    this.values.set(keyOf(clientId, key), value);
+    return this;
+  }
+
+  /** Synchronous read for assertions. */
+  value(clientId: string, key: string): string | null {
+    return this.values.get(keyOf(clientId, key)) ?? null;
+  }
+
+  /** The values set for one cursor, in order. */
+  history(clientId: string, key: string): string[] {
+    return this.sets.filter((s) => s.clientId === clientId && s.key === key).map((s) => s.value);
+  }
+
+  async get(clientId: string, key: string): Promise<string | null> {
+    return this.value(clientId, key);
+  }
+
+  async set(clientId: string, key: string, value: string): Promise<void> {
+    this.sets.push({ clientId, key, value });
+    this.values.set(keyOf(clientId, key), value);
+  }
+}
+
+function keyOf(clientId: string, key: string): string {
+  return `${clientId}\u0000${key}`;
+}

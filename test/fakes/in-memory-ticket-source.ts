@@ -1,0 +1,154 @@
+import type { Client } from '../../src/domain/clients/client.js';
+import { TicketGoneUpstreamError } from '../../src/domain/errors.js';
+import type { PageQuery, TicketPageQuery, TicketSource } from '../../src/domain/ports/ticket-source.port.js';
+import type { Message, Ticket } from '../../src/domain/tickets/ticket.js';
+
+/** A request as received; `answered` holds the uuids (or message ids) of its answer once given. */
+export type TicketSourceRequest =
+  | { kind: 'tickets'; clientId: string; query: TicketPageQuery; answered?: string[] }
+  | { kind: 'messages'; clientId: string; ticketUuid: string; query: PageQuery; answered?: string[] };
+
+/** Called before a listTickets request is answered: may mutate the data set or throw. */
+export type ListTicketsHook = (request: { client: Client; query: TicketPageQuery; call: number }) => void | Promise<void>;
+/** Called before a listMessages request is answered: may mutate the data set or throw. */
+export type ListMessagesHook = (request: { client: Client; ticketUuid: string; query: PageQuery; call: number }) => void | Promise<void>;
+
+/** The upstream caps `limit` at 100. */
+export const UPSTREAM_MAX_LIMIT = 100;
+
+interface ClientData {
+  tickets: Map<string, Ticket>;
+  messages: Map<string, Message[]>;
+  gone: Set<string>;
+}
+
+/**
+ * The upstream helpdesk's tickets and messages, per client id, answering exactly as the
+ * upstream contract says: tickets with `updatedAt >= updatedAtFrom` sorted by updatedAt then
+ * uuid, messages sorted by createdAt then id, offset pages (a page past the end is empty),
+ * `limit` capped at 100, TicketGoneUpstreamError for a deleted ticket's messages. The data set
+ * is live: a hook can change it between or during requests. Every request is recorded.
+ */
+export class InMemoryTicketSource implements TicketSource {
+  readonly requests: TicketSourceRequest[] = [];
+  onListTickets: ListTicketsHook | undefined;
+  onListMessages: ListMessagesHook | undefined;
+  /** A use case that never stops paging fails loudly here instead of hanging the test run. */
+  maxRequests = 10_000;
+  private readonly data = new Map<string, ClientData>();
+
+  /** Adds or replaces tickets (by uuid); they exist upstream again if they were deleted. */
+  seedTickets(clientId: string, tickets: Ticket[]): this {
+    const data = this.of(clientId);
+    for (const ticket of tickets) {
+      data.tickets.set(ticket.uuid, clone(ticket));
+      data.gone.delete(ticket.uuid);
+    }
+    return this;
+  }
+
+  /** Appends messages to their tickets (messages are append-only upstream). */
+  seedMessages(clientId: string, messages: Message[]): this {
+    const data = this.of(clientId);
+    for (const message of messages) {
+      const list = data.messages.get(message.ticketUuid) ?? [];
+      list.push(clone(message));
+      data.messages.set(message.ticketUuid, list);
+    }
+    return this;
+  }
+
+  /** Changes a ticket the way the upstream does on an update: it moves to its new place in the order. */
+  updateTicket(clientId: string, uuid: string, changes: Partial<Omit<Ticket, 'uuid'>> & { updatedAt: Date }): Ticket {
+    const data = this.of(clientId);
+    const current = data.tickets.get(uuid);
+    if (!current) throw new Error(`fake upstream: no ticket ${uuid}`);
+    const updated: Ticket = { ...current, ...changes, raw: { ...current.raw, ...(changes.raw ?? {}), updatedAt: changes.updatedAt.toISOString() } };
+    data.tickets.set(uuid, updated);
+    return clone(updated);
+  }
+
+  /** Deletes a ticket upstream: no longer listed, and its messages answer "gone". */
+  deleteTicket(clientId: string, uuid: string): void {
+    const data = this.of(clientId);
+    data.tickets.delete(uuid);
+    data.gone.add(uuid);
+  }
+
+  ticket(clientId: string, uuid: string): Ticket | undefined {
+    const ticket = this.of(clientId).tickets.get(uuid);
+    return ticket && clone(ticket);
+  }
+
+  ticketRequests(): Extract<TicketSourceRequest, { kind: 'tickets' }>[] {
+    return this.requests.filter((r): r is Extract<TicketSourceRequest, { kind: 'tickets' }> => r.kind === 'tickets');
+  }
+
+  messageRequests(): Extract<TicketSourceRequest, { kind: 'messages' }>[] {
+    return this.requests.filter((r): r is Extract<TicketSourceRequest, { kind: 'messages' }> => r.kind === 'messages');
+  }
+
+  async listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
+    this.guardAgainstLoops();
+    const request: TicketSourceRequest = { kind: 'tickets', clientId: client.id, query: { ...query, updatedAtFrom: new Date(query.updatedAtFrom) } };
+    this.requests.push(request);
+    const call = this.ticketRequests().length;
+    await this.onListTickets?.({ client, query, call });
+    const matching = [...this.of(client.id).tickets.values()]
+      .filter((t) => t.updatedAt.getTime() >= query.updatedAtFrom.getTime())
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || compareIds(a.uuid, b.uuid));
+    const answer = page(matching, query).map(clone);
+    request.answered = answer.map((t) => t.uuid);
+    return answer;
+  }
+
+  async listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
+    this.guardAgainstLoops();
+    const request: TicketSourceRequest = { kind: 'messages', clientId: client.id, ticketUuid, query: { ...query } };
+    this.requests.push(request);
+    const call = this.messageRequests().length;
+    await this.onListMessages?.({ client, ticketUuid, query, call });
+    const data = this.of(client.id);
+    if (data.gone.has(ticketUuid) || !data.tickets.has(ticketUuid)) throw new TicketGoneUpstreamError(ticketUuid);
+    const messages = [...(data.messages.get(ticketUuid) ?? [])].sort(
+      (a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || compareIds(a.id, b.id),
+    );
+    const answer = page(messages, query).map(clone);
+    request.answered = answer.map((m) => m.id);
+    return answer;
+  }
+
+  /** The distinct ticket uuids answered so far to listTickets requests. */
+  listedUuids(): Set<string> {
+    return new Set(this.ticketRequests().flatMap((r) => r.answered ?? []));
+  }
+
+  private guardAgainstLoops(): void {
+    if (this.requests.length >= this.maxRequests) throw new Error(`fake upstream: more than ${this.maxRequests} requests, the caller is looping`);
+  }
+
+  private of(clientId: string): ClientData {
+    let data = this.data.get(clientId);
+    if (!data) {
+      data = { tickets: new Map(), messages: new Map(), gone: new Set() };
+      this.data.set(clientId, data);
+    }
+    return data;
+  }
+}
+
+/** "Sorted by id" upstream means plain string (code unit) order, not a locale collation. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** 1-based offset pagination with the upstream's cap on `limit`; a page past the end is empty. */
+export function page<T>(items: T[], query: PageQuery): T[] {
+  const limit = Math.min(query.limit, UPSTREAM_MAX_LIMIT);
+  const start = (query.page - 1) * limit;
+  return items.slice(start, start + limit);
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { StartJobUseCase } from '../../../src/application/jobs/start-job.use-case.js';
+import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
+import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
+
+function makeSut() {
+  const runs = new InMemoryJobRunStore();
+  const scheduler = new RecordingJobScheduler();
+  const sut = new StartJobUseCase(runs, scheduler);
+  return { sut, runs, scheduler };
+}
+
+describe('StartJobUseCase', () => {
+  it('when no run is queued for the kind and slug, then a queued run is recorded and scheduled', async () => {
+    const { sut, runs, scheduler } = makeSut();
+
+    const result = await sut.execute('import', 'acme');
+
+    expect(result.coalesced).to.equal(false);
+    expect(result.run).to.include({ kind: 'import', slug: 'acme', status: 'queued' });
+    expect(runs.run(result.run.id).status).to.equal('queued');
+    expect(scheduler.scheduled.map((r) => r.id)).to.deep.equal([result.run.id]);
+  });
+
+  it('when a run is already queued for the same kind and slug, then the trigger joins it and nothing is scheduled again', async () => {
+    const { sut, scheduler } = makeSut();
+    const first = await sut.execute('import', 'acme');
+
+    const second = await sut.execute('import', 'acme');
+
+    expect(second.coalesced).to.equal(true);
+    expect(second.run.id).to.equal(first.run.id);
+    expect(scheduler.scheduled).to.have.length(1);
+  });
+
+  it('when a run is queued for another kind or slug, then the trigger gets a run of its own', async () => {
+    const { sut, scheduler } = makeSut();
+    const first = await sut.execute('import', 'acme');
+
+    const otherKind = await sut.execute('contacts-sync', 'acme');
+    const otherSlug = await sut.execute('import', 'all');
+
+    expect([otherKind.coalesced, otherSlug.coalesced]).to.deep.equal([false, false]);
+    expect(new Set([first.run.id, otherKind.run.id, otherSlug.run.id]).size).to.equal(3);
+    expect(scheduler.scheduled).to.have.length(3);
+  });
+
+  it('when the queued run has already started, then a new trigger queues and schedules a follow-up run', async () => {
+    const { sut, runs, scheduler } = makeSut();
+    const first = await sut.execute('import', 'acme');
+    await runs.claim(first.run.id);
+
+    const followUp = await sut.execute('import', 'acme');
+
+    expect(followUp.coalesced).to.equal(false);
+    expect(followUp.run.id).to.not.equal(first.run.id);
+    expect(scheduler.scheduled.map((r) => r.id)).to.deep.equal([first.run.id, followUp.run.id]);
+  });
+});
