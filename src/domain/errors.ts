@@ -34,12 +34,12 @@ export class DuplicateSlugError extends AppError {
   }
 }
 
-/** The upstream rejected the client's token (401/403): permanent for this run. */
+/** The client's token is rejected by the upstream (401/403) or unusable: permanent for this run. */
 export class UpstreamUnauthorizedError extends AppError {
   readonly code = 'upstream_unauthorized';
 
-  constructor(clientSlug: string) {
-    super(`upstream rejected the API token of client "${clientSlug}" (401): check the client's apiToken`);
+  constructor(clientSlug: string, reason = 'the upstream rejected it (HTTP 401)') {
+    super(`the API token of client "${clientSlug}" is not usable: ${reason}; check the client's apiToken`);
   }
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -14,6 +14,7 @@ import { closeSql } from './database.js';
  * when set, else an embedded one in a temporary directory. Either way the tests get a fresh
  * database of their own, migrated, and dropped at the end.
  */
+const DIR_PREFIX = 'helpdesk-importer-test-';
 let embedded: EmbeddedDatabase | undefined;
 let adminUrl: string;
 let databaseName: string;
@@ -26,7 +27,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   if (serverUrl) {
     adminUrl = serverUrl;
   } else {
-    embedded = await startEmbeddedPostgres({ dir: join(tmpdir(), `helpdesk-importer-test-${process.pid}`), persistent: false, fast: true });
+    await removeOrphanedServers();
+    embedded = await startEmbeddedPostgres({ dir: join(tmpdir(), `${DIR_PREFIX}${process.pid}`), persistent: false, fast: true });
     adminUrl = embedded.url;
   }
   databaseName = `helpdesk_importer_test_${randomBytes(4).toString('hex')}`;
@@ -42,7 +44,33 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await withConnection(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`)).catch(() => {});
   if (embedded) {
     await embedded.stop();
-    await rm(join(tmpdir(), `helpdesk-importer-test-${process.pid}`), { recursive: true, force: true });
+    await rm(join(tmpdir(), `${DIR_PREFIX}${process.pid}`), { recursive: true, force: true });
+  }
+}
+
+/**
+ * A test run killed before its teardown leaves its PostgreSQL running: stop the servers of
+ * runs whose process is gone, and delete their directories.
+ */
+async function removeOrphanedServers(): Promise<void> {
+  for (const name of await readdir(tmpdir())) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const ownerPid = Number(name.slice(DIR_PREFIX.length));
+    if (isAlive(ownerPid)) continue;
+    const dir = join(tmpdir(), name);
+    const serverPid = Number((await readFile(join(dir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (serverPid && isAlive(serverPid)) process.kill(serverPid, 'SIGQUIT');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -11,13 +11,13 @@ import { parseMessagePage, parseTicketPage } from './upstream-schemas.js';
 export class HttpTicketSource implements TicketSource {
   constructor(@inject(INFRA_TOKENS.UpstreamConnections) private readonly connections: UpstreamConnections) {}
 
-  listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
+  async listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
     return this.connections
       .for(client)
       .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage);
   }
 
-  listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
+  async listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
     return this.connections
       .for(client)
       .getJson(

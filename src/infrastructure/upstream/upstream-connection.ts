@@ -1,16 +1,17 @@
 import ky, { type KyInstance } from 'ky';
 import pLimit, { type LimitFunction } from 'p-limit';
-import pThrottle from 'p-throttle';
 import type { Dispatcher } from 'undici';
 import type { Client } from '../../domain/clients/client.js';
 import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../domain/errors.js';
 import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import { parseRetryAfter } from './retry-after.js';
+import { SlidingWindowBudget } from './sliding-window-budget.js';
 
 type Attempt =
   | { outcome: 'ok'; body: unknown }
-  | { outcome: 'unauthorized' }
+  | { outcome: 'unauthorized'; status: number }
+  | { outcome: 'untrusted-certificate'; code: string }
   | { outcome: 'not-found' }
   | { outcome: 'rate-limited'; waitMs: number | null }
   | { outcome: 'transient'; problem: string }
@@ -18,18 +19,34 @@ type Attempt =
 
 /** 429s are waited out rather than counted as failures, but not forever. */
 const MAX_RATE_LIMITED_WAITS = 20;
+/** A Retry-After longer than this fails the run instead of parking it. */
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/** Certificate verification failures: permanent until the operator acts, so never retried. */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /**
- * Everything the importer sends with one client's token goes through here: a strict sliding
- * window of `requestsPerMinute` per window (p-throttle strict), a bound on requests in flight
- * so a slow upstream does not waste the budget, and the retry policy. The limiter wraps the
- * throttle so a request is sent the moment its window slot is granted.
+ * Everything the importer sends with one client's token goes through here: its sliding-window
+ * rate budget, a bound on requests in flight so a slow upstream does not waste the budget, and
+ * the retry policy. A 429 pauses the whole connection until its Retry-After has passed, since
+ * every request with this token would meet the same answer.
  */
 export class UpstreamConnection {
   readonly counters: UpstreamCounters = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: KyInstance;
   private readonly inFlight: LimitFunction;
-  private readonly inWindow: <T>(send: () => Promise<T>) => Promise<T>;
+  private readonly budget: SlidingWindowBudget;
+  private pausedUntil = 0;
 
   constructor(
     private readonly client: Client,
@@ -45,8 +62,7 @@ export class UpstreamConnection {
       ...(dispatcher ? ({ dispatcher } as object) : {}),
     });
     this.inFlight = pLimit(config.concurrency);
-    const throttle = pThrottle({ limit: config.requestsPerMinute, interval: config.rateWindowMs, strict: true });
-    this.inWindow = throttle(<T>(send: () => Promise<T>) => send()) as <T>(send: () => Promise<T>) => Promise<T>;
+    this.budget = new SlidingWindowBudget(config.requestsPerMinute, config.rateWindowMs);
   }
 
   /** The token and URL this connection was built with; a changed client needs a new connection. */
@@ -68,14 +84,20 @@ export class UpstreamConnection {
     let failures = 0;
     let rateLimitedWaits = 0;
     for (;;) {
-      const attempt = await this.inFlight(() => this.inWindow(() => this.send(path, searchParams)));
+      await this.waitOutPause();
+      const attempt = await this.inFlight(() => this.budget.use(() => this.send(path, searchParams)));
       if (attempt.outcome === 'ok') {
         const parsed = parse(attempt.body);
         if (parsed !== undefined) return parsed;
       }
       switch (attempt.outcome) {
         case 'unauthorized':
-          throw new UpstreamUnauthorizedError(this.client.slug);
+          throw new UpstreamUnauthorizedError(this.client.slug, `the upstream rejected it (HTTP ${attempt.status})`);
+        case 'untrusted-certificate':
+          throw new UpstreamUnavailableError(
+            `upstream of client "${this.client.slug}" presented a TLS certificate that failed verification (${attempt.code}); ` +
+              'fix the certificate, or set EXTERNAL_API_TLS_INSECURE=true to skip verification',
+          );
         case 'not-found':
           throw notFound();
         case 'rejected':
@@ -85,7 +107,11 @@ export class UpstreamConnection {
           if (++rateLimitedWaits > MAX_RATE_LIMITED_WAITS) {
             throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" kept answering 429 to GET /${path}`);
           }
-          await sleep(attempt.waitMs ?? this.backoff(rateLimitedWaits));
+          const waitMs = attempt.waitMs ?? this.backoff(rateLimitedWaits);
+          if (waitMs > MAX_RETRY_AFTER_MS) {
+            throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" asked to wait ${Math.round(waitMs / 1000)} s before retrying (429)`);
+          }
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
           continue;
         default: {
           const problem = attempt.outcome === 'ok' ? 'a body that is not the expected JSON' : attempt.problem;
@@ -104,7 +130,7 @@ export class UpstreamConnection {
     try {
       // The signal bounds the whole exchange, body included: a server may stall mid-body.
       const response = await this.http.get(path, { searchParams, signal: AbortSignal.timeout(this.config.timeoutMs) });
-      if (response.status === 401 || response.status === 403) return { outcome: 'unauthorized' };
+      if (response.status === 401 || response.status === 403) return { outcome: 'unauthorized', status: response.status };
       if (response.status === 404) return { outcome: 'not-found' };
       if (response.status === 429) return { outcome: 'rate-limited', waitMs: parseRetryAfter(response.headers.get('retry-after')) };
       if (response.status >= 500 || response.status === 408) return { outcome: 'transient', problem: `HTTP ${response.status}` };
@@ -116,11 +142,17 @@ export class UpstreamConnection {
         return { outcome: 'transient', problem: 'a body that is not valid JSON' };
       }
     } catch (error) {
+      const code = (error as { cause?: { code?: string } })?.cause?.code;
+      if (code && CERTIFICATE_ERRORS.has(code)) return { outcome: 'untrusted-certificate', code };
       return { outcome: 'transient', problem: describeNetworkError(error, this.config.timeoutMs) };
     }
   }
 
-  /** Exponential backoff with full jitter. */
+  private async waitOutPause(): Promise<void> {
+    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) await sleep(wait);
+  }
+
+  /** Exponential backoff with "equal jitter": between half and all of the exponential ceiling. */
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.config.backoffMaxMs, this.config.backoffBaseMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);

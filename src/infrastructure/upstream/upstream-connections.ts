@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { Agent, type Dispatcher } from 'undici';
 import type { Client } from '../../domain/clients/client.js';
+import { UpstreamUnauthorizedError } from '../../domain/errors.js';
 import type { UpstreamCounters, UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
@@ -22,7 +23,13 @@ export class UpstreamConnections implements UpstreamUsage {
   for(client: Client): UpstreamConnection {
     const existing = this.byClient.get(client.id);
     if (existing?.matches(client)) return existing;
-    const connection = new UpstreamConnection(client, this.config, this.dispatcher);
+    let connection: UpstreamConnection;
+    try {
+      connection = new UpstreamConnection(client, this.config, this.dispatcher);
+    } catch {
+      // The HTTP layer's message would quote the header, token included.
+      throw new UpstreamUnauthorizedError(client.slug, 'its API token cannot be sent in an HTTP header');
+    }
     this.byClient.set(client.id, connection);
     return connection;
   }

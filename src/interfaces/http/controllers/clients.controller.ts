@@ -13,7 +13,12 @@ const slug = z
   .regex(/^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$/, 'must be 1–100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit');
 const name = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const apiBaseUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters');
-const apiToken = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(4096, 'must be at most 4096 characters');
+// Sent as `Authorization: Bearer <token>`: only characters an HTTP header can carry.
+const apiToken = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(4096, 'must be at most 4096 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const active = z.boolean({ error: 'must be true or false' });
 
 const newClientSchema = z.strictObject({ slug, name, apiBaseUrl, apiToken, active: active.optional() }, { error: 'the body must be a JSON object' });
