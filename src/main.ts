@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveAdminToken } from './infrastructure/admin-token.js';
 import { ConfigError, loadConfig } from './infrastructure/config.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
 
   const container = buildContainer({ databaseUrl, importStartAt: config.importStartAt, upstream: config.upstream, jobs: config.jobs, logger });
   const app = createHttpApp(container, admin.token);
-  const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'helpdesk-importer listening'));
+  const server: Server = app.listen(config.port, () => logger.info({ port: (server.address() as AddressInfo).port }, 'helpdesk-importer listening'));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { testDatabaseUrl } from '../support/database.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+interface Finished {
+  code: number | null;
+  output: string;
+}
+
+/** Runs `src/main.ts` as `npm start` does, with only the given environment. */
+function startService(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const finished = new Promise<Finished>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  const listening = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not listen:\n${output}`)), 15_000);
+    child.stdout.on('data', () => {
+      const port = /"port":(\d+),"msg":"helpdesk-importer listening"/.exec(output)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve(Number(port));
+      }
+    });
+    void finished.then(() => reject(new Error(`service exited:\n${output}`)));
+  });
+  return { child, finished, listening, output: () => output };
+}
+
+describe('The service process (src/main.ts)', function () {
+  this.timeout(30_000);
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'helpdesk-importer-service-'));
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('when started without ADMIN_TOKEN outside production, then it generates one, prints it once, keeps it, and serves the API with it', async () => {
+    const service = startService({ DATABASE_URL: testDatabaseUrl(), PORT: '0', DATA_DIR: dataDir });
+    const port = await service.listening;
+    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+
+    const unauthorized = await fetch(`http://127.0.0.1:${port}/api/admin/clients`);
+    const authorized = await fetch(`http://127.0.0.1:${port}/api/admin/clients`, { headers: { 'x-admin-token': token } });
+    service.child.kill('SIGTERM');
+    const { code, output } = await service.finished;
+
+    expect(unauthorized.status).to.equal(401);
+    expect(authorized.status).to.equal(200);
+    expect(code).to.equal(0);
+    expect(output.split(token).length - 1, 'the token is printed exactly once').to.equal(1);
+    expect(output).to.include('shutting down');
+  });
+
+  it('when NODE_ENV=production and ADMIN_TOKEN is unset, then it refuses to start with a clear message', async () => {
+    const service = startService({ NODE_ENV: 'production', DATABASE_URL: testDatabaseUrl(), DATA_DIR: dataDir });
+
+    const { code, output } = await service.finished;
+
+    expect(code).to.equal(1);
+    expect(output).to.include('ADMIN_TOKEN: required when NODE_ENV=production');
+  });
+
+  it('when a variable is invalid, then it refuses to start naming the variable', async () => {
+    const service = startService({ EXTERNAL_API_REQUESTS_PER_MINUTE: 'lots', IMPORT_START_AT: 'yesterday', DATA_DIR: dataDir });
+
+    const { code, output } = await service.finished;
+
+    expect(code).to.equal(1);
+    expect(output).to.include('EXTERNAL_API_REQUESTS_PER_MINUTE').and.include('IMPORT_START_AT');
+    expect(output).to.not.include('    at ');
+  });
+
+  it('when EXTERNAL_API_TLS_INSECURE=true, then it warns at startup and never logs the admin token', async () => {
+    const service = startService({ DATABASE_URL: testDatabaseUrl(), PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'an-admin-token-that-must-stay-secret', EXTERNAL_API_TLS_INSECURE: 'true' });
+    await service.listening;
+
+    service.child.kill('SIGTERM');
+    const { output } = await service.finished;
+
+    expect(output).to.include('upstream TLS certificates are NOT verified');
+    expect(output).to.not.include('an-admin-token-that-must-stay-secret');
+  });
+});
