@@ -1,5 +1,6 @@
 /**
- * Embedding entry: run the importer's use cases inside another Node service.
+ * Embedding entry: run the importer's use cases inside another Node service. Jobs started
+ * here run in the host's process (in memory); run the service itself for a durable queue.
  *
  *   import 'reflect-metadata';
  *   import { createImporter } from 'helpdesk-importer';
@@ -16,7 +17,9 @@ import { ListClientsUseCase } from './application/clients/list-clients.use-case.
 import { RegisterClientUseCase } from './application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from './application/clients/update-client.use-case.js';
 import { ImportTicketsUseCase } from './application/import-tickets/import-tickets.use-case.js';
-import { RunJobUseCase } from './application/jobs/run-job.use-case.js';
+import { CancelJobUseCase } from './application/jobs/cancel-job.use-case.js';
+import { GetJobUseCase } from './application/jobs/get-job.use-case.js';
+import { ListJobsUseCase } from './application/jobs/list-jobs.use-case.js';
 import { StartJobUseCase } from './application/jobs/start-job.use-case.js';
 import { SyncContactsUseCase } from './application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from './application/tokens.js';
@@ -33,7 +36,10 @@ export interface ImporterOptions {
   migrate?: boolean;
   importStartAt?: Date | null;
   upstream?: Partial<UpstreamConfig>;
-  clientConcurrency?: number;
+  /** Clients worked on at once (default 4). */
+  workerConcurrency?: number;
+  /** Days finished runs are kept (default 90). */
+  historyDays?: number;
   logger?: Logger;
 }
 
@@ -50,6 +56,9 @@ export interface Importer {
     importTickets: ImportTicketsUseCase;
     /** Sync one client's contacts now, awaiting the result. */
     syncContacts: SyncContactsUseCase;
+    getJob: GetJobUseCase;
+    listJobs: ListJobsUseCase;
+    cancelJob: CancelJobUseCase;
   };
   /** Resolves when every queued or running job has finished. */
   whenIdle(): Promise<void>;
@@ -64,7 +73,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     databaseUrl: options.databaseUrl,
     importStartAt: options.importStartAt ?? null,
     upstream: { ...defaults.upstream, ...options.upstream },
-    jobs: { clientConcurrency: options.clientConcurrency ?? defaults.jobs.clientConcurrency },
+    jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
     logger: options.logger ?? createLogger('info'),
   });
   return {
@@ -77,16 +86,19 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
       startJob: container.resolve(StartJobUseCase),
       importTickets: container.resolve(ImportTicketsUseCase),
       syncContacts: container.resolve(SyncContactsUseCase),
+      getJob: container.resolve(GetJobUseCase),
+      listJobs: container.resolve(ListJobsUseCase),
+      cancelJob: container.resolve(CancelJobUseCase),
     },
     whenIdle: () => container.resolve<InProcessJobScheduler>(TOKENS.JobScheduler).whenIdle(),
     close: () => closeContainer(container),
   };
 }
 
-export { RunJobUseCase, TOKENS };
+export { TOKENS };
 export type { UpstreamConfig };
 export type { Client, NewClient, ClientChanges } from './domain/clients/client.js';
-export type { JobKind, JobRun, ClientRunStats } from './domain/jobs/job-run.js';
+export type { JobKind, JobRun, JobRunFilter, ClientRunStats } from './domain/jobs/job-run.js';
 export type { ImportTicketsReport } from './application/import-tickets/import-tickets.use-case.js';
 export type { SyncContactsReport } from './application/sync-contacts/sync-contacts.use-case.js';
 export * from './domain/errors.js';

@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveAdminToken } from './infrastructure/admin-token.js';
 import { ConfigError, loadConfig } from './infrastructure/config.js';
-import { buildContainer, closeContainer } from './infrastructure/container.js';
+import { buildContainer, closeContainer, startWorkers } from './infrastructure/container.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './infrastructure/database/embedded-postgres.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
+import { startPgBoss } from './infrastructure/jobs/start-pg-boss.js';
 import { createLogger } from './infrastructure/logger.js';
 import { createHttpApp } from './interfaces/http/app.js';
-
-const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -27,39 +26,55 @@ async function main(): Promise<void> {
   }
   const applied = await applyMigrations(databaseUrl);
   logger.info({ applied }, applied.length ? 'applied pending migrations' : 'database schema is up to date');
-
-  const admin = await resolveAdminToken(config.adminToken, config.dataDir);
-  if (admin.fresh) {
-    // Shown once, on the terminal only: never through the logger.
-    process.stdout.write(`\nGenerated an admin token (kept in ${admin.generatedFile}):\n\n  ${admin.token}\n\n`);
-  } else if (admin.generatedFile) {
-    logger.info({ file: admin.generatedFile }, 'ADMIN_TOKEN is not set: using the generated admin token');
-  }
   if (config.upstream.tlsInsecure) {
     logger.warn({}, 'EXTERNAL_API_TLS_INSECURE=true: upstream TLS certificates are NOT verified');
   }
 
-  const container = buildContainer({ databaseUrl, importStartAt: config.importStartAt, upstream: config.upstream, jobs: config.jobs, logger });
-  const app = createHttpApp(container, admin.token);
-  const server: Server = app.listen(config.port, () => logger.info({ port: (server.address() as AddressInfo).port }, 'helpdesk-importer listening'));
+  const boss = await startPgBoss(databaseUrl, logger);
+  const { workerConcurrency, historyDays, ...queueSettings } = config.jobs;
+  const container = buildContainer({
+    databaseUrl,
+    importStartAt: config.importStartAt,
+    upstream: config.upstream,
+    jobs: { workerConcurrency, historyDays },
+    logger,
+    durableQueue: { boss, settings: queueSettings },
+  });
 
+  let server: Server | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing running jobs');
+    logger.info({ signal }, 'shutting down: letting the pages in flight checkpoint');
     const timer = setTimeout(() => {
       logger.error({}, 'shutdown timed out; exiting');
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, config.jobs.shutdownTimeoutMs + 5_000);
     timer.unref();
-    server.close();
+    server?.close();
     await closeContainer(container);
     await embedded?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  if (config.role !== 'api') {
+    await startWorkers(container);
+    logger.info({ workerConcurrency, role: config.role }, 'job workers started');
+  }
+  if (config.role !== 'worker') {
+    const admin = await resolveAdminToken(config.adminToken, config.dataDir);
+    if (admin.fresh) {
+      // Shown once, on the terminal only: never through the logger.
+      process.stdout.write(`\nGenerated an admin token (kept in ${admin.generatedFile}):\n\n  ${admin.token}\n\n`);
+    } else if (admin.generatedFile) {
+      logger.info({ file: admin.generatedFile }, 'ADMIN_TOKEN is not set: using the generated admin token');
+    }
+    const app = createHttpApp(container, admin.token);
+    server = app.listen(config.port, () => logger.info({ port: (server!.address() as AddressInfo).port, role: config.role }, 'helpdesk-importer listening'));
+  }
 }
 
 /** Variables already in the environment win over `.env`. */

@@ -6,6 +6,6 @@ export interface ImportSettings {
 }
 
 export interface JobSettings {
-  /** How many clients one run processes side by side. */
-  clientConcurrency: number;
+  /** How long finished runs are kept in `job_runs` (`JOB_HISTORY_DAYS`). */
+  historyDays: number;
 }

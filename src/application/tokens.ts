@@ -8,7 +8,7 @@ export const TOKENS = {
   ContactStore: Symbol('ContactStore'),
   JobRunStore: Symbol('JobRunStore'),
   JobScheduler: Symbol('JobScheduler'),
-  JobRunner: Symbol('JobRunner'),
+  JobHandlers: Symbol('JobHandlers'),
   ClientLock: Symbol('ClientLock'),
   UpstreamUsage: Symbol('UpstreamUsage'),
   Logger: Symbol('Logger'),

@@ -56,3 +56,21 @@ export class TicketGoneUpstreamError extends AppError {
     super(`ticket ${ticketUuid} no longer exists upstream`);
   }
 }
+
+/** A run was cancelled while a client was being processed; it stopped at a page boundary. */
+export class RunCancelledError extends AppError {
+  readonly code = 'run_cancelled';
+
+  constructor() {
+    super('the run was cancelled');
+  }
+}
+
+/** Cancelling a run that has already finished. */
+export class RunAlreadyFinishedError extends AppError {
+  readonly code = 'conflict';
+
+  constructor(id: string, status: string) {
+    super(`job ${id} has already finished (${status})`);
+  }
+}

@@ -20,7 +20,13 @@ const environmentSchema = z.object({
   EXTERNAL_API_TIMEOUT_MS: positiveInt(30_000),
   EXTERNAL_API_MAX_RETRIES: z.coerce.number().int().min(0).default(5),
   EXTERNAL_API_CONCURRENCY: positiveInt(8),
-  JOB_CLIENT_CONCURRENCY: positiveInt(4),
+  ROLE: z.enum(['api', 'worker', 'all'], { error: 'must be api, worker or all' }).default('all'),
+  WORKER_CONCURRENCY: positiveInt(4),
+  JOB_HISTORY_DAYS: positiveInt(90),
+  JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).default(2),
+  JOB_EXPIRE_SECONDS: positiveInt(7200),
+  JOB_ORPHAN_AFTER_SECONDS: positiveInt(10),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,7 +44,20 @@ export interface AppConfig {
   importStartAt: Date | null;
   logLevel: string;
   upstream: UpstreamConfig;
-  jobs: { clientConcurrency: number };
+  /** Which parts this process runs: the HTTP API, the job workers, or both. */
+  role: 'api' | 'worker' | 'all';
+  jobs: JobsConfig;
+}
+
+export interface JobsConfig {
+  /** Clients one process works on at once. */
+  workerConcurrency: number;
+  /** How long finished runs stay in `job_runs`. */
+  historyDays: number;
+  pollingIntervalSeconds: number;
+  clientJobExpireSeconds: number;
+  orphanAfterSeconds: number;
+  shutdownTimeoutMs: number;
 }
 
 export interface UpstreamConfig {
@@ -87,7 +106,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMaxMs: 30_000,
       pageSize: 100,
     },
-    jobs: { clientConcurrency: e.JOB_CLIENT_CONCURRENCY },
+    role: e.ROLE,
+    jobs: {
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      historyDays: e.JOB_HISTORY_DAYS,
+      pollingIntervalSeconds: e.JOB_POLL_INTERVAL_SECONDS,
+      clientJobExpireSeconds: e.JOB_EXPIRE_SECONDS,
+      orphanAfterSeconds: e.JOB_ORPHAN_AFTER_SECONDS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
   };
 }
 

@@ -1,21 +1,31 @@
 import 'reflect-metadata';
+import pg from 'pg';
+import type PgBoss from 'pg-boss';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
 import { ImportTicketsUseCase } from '../application/import-tickets/import-tickets.use-case.js';
-import { RunJobUseCase } from '../application/jobs/run-job.use-case.js';
+import { CancelJobUseCase } from '../application/jobs/cancel-job.use-case.js';
+import { FanOutRunUseCase } from '../application/jobs/fan-out-run.use-case.js';
+import { GetJobUseCase } from '../application/jobs/get-job.use-case.js';
+import { ListJobsUseCase } from '../application/jobs/list-jobs.use-case.js';
+import { PruneJobHistoryUseCase } from '../application/jobs/prune-job-history.use-case.js';
+import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import type { ImportSettings, JobSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
+import type { JobHandlers, JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
 import type { UpstreamConfig } from './config.js';
 import { createPrismaClient, type PrismaClient } from './database/prisma-client.js';
 import { INFRA_TOKENS } from './infra-tokens.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
+import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
+import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PrismaContactStore } from './prisma/prisma-contact-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
@@ -29,13 +39,17 @@ export interface ContainerSettings {
   databaseUrl: string;
   importStartAt: Date | null;
   upstream: UpstreamConfig;
-  jobs: JobSettings;
+  jobs: JobSettings & { workerConcurrency: number };
   logger: Logger;
+  /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
+  durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
 }
+
+const LOCK_POOL = Symbol('LockPool');
 
 /**
  * The composition root: the only place that binds ports to adapters. Each call builds an
- * independent container (its own database pool, rate budgets and scheduler), so tests and
+ * independent container (its own database pools, rate budgets and scheduler), so tests and
  * embedding services can hold several.
  */
 export function buildContainer(settings: ContainerSettings): DependencyContainer {
@@ -43,9 +57,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
 
   c.registerInstance<PrismaClient>(INFRA_TOKENS.Prisma, createPrismaClient(settings.databaseUrl));
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
+  c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
-  c.registerInstance<JobSettings>(TOKENS.JobSettings, settings.jobs);
+  c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
 
   c.registerSingleton(INFRA_TOKENS.UpstreamConnections, UpstreamConnections);
   c.register(TOKENS.UpstreamUsage, { useToken: INFRA_TOKENS.UpstreamConnections });
@@ -58,14 +73,35 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.ContactStore, PrismaContactStore);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
 
-  c.registerSingleton(TOKENS.ClientLock, InProcessClientLock);
-  c.registerSingleton(TOKENS.JobRunner, RunJobUseCase);
-  c.registerSingleton(TOKENS.JobScheduler, InProcessJobScheduler);
+  // The schedulers call back into use cases that themselves schedule: resolved lazily.
+  c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
+    fanOut: (runId) => c.resolve(FanOutRunUseCase).execute(runId),
+    runClient: (runId, clientId, signal) => c.resolve(RunClientJobUseCase).execute(runId, clientId, signal),
+  });
+  if (settings.durableQueue) {
+    const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.jobs.workerConcurrency + 2 });
+    const lock = new PgAdvisoryClientLock(pool);
+    c.registerInstance(LOCK_POOL, pool);
+    c.registerInstance(TOKENS.ClientLock, lock);
+    c.registerInstance(
+      TOKENS.JobScheduler,
+      new PgBossJobScheduler(settings.durableQueue.boss, lock, { ...settings.durableQueue.settings, workerConcurrency: settings.jobs.workerConcurrency }, settings.logger),
+    );
+  } else {
+    c.registerSingleton(TOKENS.ClientLock, InProcessClientLock);
+    c.registerSingleton(TOKENS.JobScheduler, InProcessJobScheduler);
+  }
 
   const useCases: (new (...args: never[]) => unknown)[] = [
     ImportTicketsUseCase,
     SyncContactsUseCase,
     StartJobUseCase,
+    FanOutRunUseCase,
+    RunClientJobUseCase,
+    GetJobUseCase,
+    ListJobsUseCase,
+    CancelJobUseCase,
+    PruneJobHistoryUseCase,
     RegisterClientUseCase,
     UpdateClientUseCase,
     GetClientUseCase,
@@ -75,8 +111,19 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   return c;
 }
 
-/** Waits for running jobs, then releases the database pool. */
+/** Starts the durable queue's workers in this process (ROLE=worker|all). */
+export async function startWorkers(c: DependencyContainer): Promise<void> {
+  const scheduler = c.resolve<JobScheduler>(TOKENS.JobScheduler);
+  if (!(scheduler instanceof PgBossJobScheduler)) return;
+  const handlers = c.resolve<JobHandlers>(TOKENS.JobHandlers);
+  await scheduler.startWorkers({ ...handlers, pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute() });
+}
+
+/** Lets running jobs reach a checkpoint (durable queue) or finish (in-process), then closes the pools. */
 export async function closeContainer(c: DependencyContainer): Promise<void> {
-  await c.resolve<InProcessJobScheduler>(TOKENS.JobScheduler).whenIdle();
+  const scheduler = c.resolve<JobScheduler>(TOKENS.JobScheduler);
+  if (scheduler instanceof PgBossJobScheduler) await scheduler.stop();
+  if (scheduler instanceof InProcessJobScheduler) await scheduler.whenIdle();
+  if (c.isRegistered(LOCK_POOL)) await c.resolve<pg.Pool>(LOCK_POOL).end();
   await c.resolve<PrismaClient>(INFRA_TOKENS.Prisma).$disconnect();
 }

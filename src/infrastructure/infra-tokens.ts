@@ -3,4 +3,7 @@ export const INFRA_TOKENS = {
   Prisma: Symbol('Prisma'),
   UpstreamConfig: Symbol('UpstreamConfig'),
   UpstreamConnections: Symbol('UpstreamConnections'),
+  WorkerConcurrency: Symbol('WorkerConcurrency'),
+  PgBoss: Symbol('PgBoss'),
+  DatabaseUrl: Symbol('DatabaseUrl'),
 } as const;

@@ -198,7 +198,7 @@ describe('Jobs API (the origin document contract)', () => {
     });
 
     it('when the method is not allowed, then it answers 405 JSON', async () => {
-      const response = await app.request('GET', '/api/jobs/import');
+      const response = await app.request('PUT', '/api/jobs/import');
 
       expect(response.status).to.equal(405);
       expect(await response.json()).to.deep.equal({ error: 'method_not_allowed' });

@@ -2,7 +2,7 @@ import type { Client, ClientChanges, NewClient } from '../../src/domain/clients/
 import { DuplicateSlugError } from '../../src/domain/errors.js';
 import type { ClientRepository } from '../../src/domain/ports/client-repository.port.js';
 
-/** Registered clients in a map keyed by slug; lists ordered by slug. */
+/** Registered clients in a map keyed by slug (also found by id); lists ordered by slug. */
 export class InMemoryClientRepository implements ClientRepository {
   private readonly clients = new Map<string, Client>();
   private nextId = 1;
@@ -31,6 +31,11 @@ export class InMemoryClientRepository implements ClientRepository {
 
   async findBySlug(slug: string): Promise<Client | null> {
     const client = this.clients.get(slug);
+    return client ? structuredClone(client) : null;
+  }
+
+  async findById(id: string): Promise<Client | null> {
+    const client = [...this.clients.values()].find((c) => c.id === id);
     return client ? structuredClone(client) : null;
   }
 

@@ -1,57 +1,133 @@
-import type { ClientRunStats, JobKind, JobRun, JobStatus } from '../../src/domain/jobs/job-run.js';
+import { FINISHED_JOB_STATUSES, type ClientRunStats, type FinishedJobStatus, type JobKind, type JobRun, type JobRunFilter } from '../../src/domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun } from '../../src/domain/ports/job-run-store.port.js';
 
+interface StoredRun {
+  run: JobRun;
+  /** Insertion order: breaks ties between runs requested at the same instant (newest first). */
+  seq: number;
+}
+
 /**
- * Job runs in a map. `enqueue` coalesces: while a run of the same kind and slug is queued, it
- * is returned instead of a new one. Every stats save is kept as a snapshot, in order.
+ * Job runs in a map, with the JobRunStore semantics of the port (and of PrismaJobRunStore):
+ * `enqueue` coalesces onto a queued run of the same kind and slug; statuses only move forward
+ * from the expected ones; `saveClientStats` replaces one client's entry. Every client stats
+ * save is kept as a snapshot, in order. `now` stamps the times (a clock the test may drive).
  */
 export class InMemoryJobRunStore implements JobRunStore {
-  readonly statsSaves: { id: string; stats: Record<string, ClientRunStats> }[] = [];
-  readonly claims: string[] = [];
-  private readonly runs = new Map<string, JobRun>();
+  readonly statsSaves: { id: string; slug: string; stats: ClientRunStats }[] = [];
+  /** Called before `markRunning` applies: lets a test slip another write in just before it. */
+  onMarkRunning: ((id: string) => void | Promise<void>) | undefined;
+  private readonly runs = new Map<string, StoredRun>();
   private nextId = 1;
 
-  async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
-    const queued = [...this.runs.values()].find((r) => r.kind === kind && r.slug === slug && r.status === 'queued');
-    if (queued) return { run: structuredClone(queued), coalesced: true };
-    const run: JobRun = { id: `run-${this.nextId++}`, kind, slug, status: 'queued', requestedAt: new Date(), startedAt: null, finishedAt: null, stats: {}, error: null };
-    this.runs.set(run.id, run);
-    return { run: structuredClone(run), coalesced: false };
-  }
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
-  async claim(id: string): Promise<JobRun | null> {
-    this.claims.push(id);
-    const run = this.runs.get(id);
-    if (!run || run.status !== 'queued') return null;
-    run.status = 'running';
-    run.startedAt = new Date();
+  /** Stores a run in any state, as if earlier work had left it so. */
+  seed(fields: Partial<JobRun> = {}): JobRun {
+    const run: JobRun = {
+      id: `run-${this.nextId}`,
+      kind: 'import',
+      slug: 'all',
+      status: 'queued',
+      requestedAt: this.now(),
+      startedAt: null,
+      finishedAt: null,
+      stats: {},
+      error: null,
+      cancelRequestedAt: null,
+      ...structuredClone(fields),
+    };
+    this.runs.set(run.id, { run, seq: this.nextId++ });
     return structuredClone(run);
-  }
-
-  async saveStats(id: string, stats: Record<string, ClientRunStats>): Promise<void> {
-    const run = this.mustGet(id);
-    run.stats = structuredClone(stats);
-    this.statsSaves.push({ id, stats: structuredClone(stats) });
-  }
-
-  async finish(id: string, status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>, stats: Record<string, ClientRunStats>, error: string | null): Promise<void> {
-    const run = this.mustGet(id);
-    Object.assign(run, { status, stats: structuredClone(stats), error, finishedAt: new Date() });
-  }
-
-  async findById(id: string): Promise<JobRun | null> {
-    const run = this.runs.get(id);
-    return run ? structuredClone(run) : null;
   }
 
   /** Synchronous read for assertions; throws when there is no such run. */
   run(id: string): JobRun {
-    return structuredClone(this.mustGet(id));
+    const stored = this.runs.get(id);
+    if (!stored) throw new Error(`fake job run store: no run ${id}`);
+    return structuredClone(stored.run);
   }
 
-  private mustGet(id: string): JobRun {
-    const run = this.runs.get(id);
-    if (!run) throw new Error(`fake job run store: no run ${id}`);
-    return run;
+  /** Ids of every stored run, in insertion order. */
+  ids(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
+    const queued = [...this.runs.values()].find(({ run }) => run.kind === kind && run.slug === slug && run.status === 'queued');
+    if (queued) return { run: structuredClone(queued.run), coalesced: true };
+    return { run: this.seed({ kind, slug }), coalesced: false };
+  }
+
+  async findById(id: string): Promise<JobRun | null> {
+    const stored = this.runs.get(id);
+    return stored ? structuredClone(stored.run) : null;
+  }
+
+  async list(filter: JobRunFilter): Promise<JobRun[]> {
+    return [...this.runs.values()]
+      .filter(({ run }) => (filter.kind === undefined || run.kind === filter.kind) && (filter.slug === undefined || run.slug === filter.slug) && (filter.status === undefined || run.status === filter.status))
+      .sort((a, b) => b.run.requestedAt.getTime() - a.run.requestedAt.getTime() || b.seq - a.seq)
+      .slice(0, filter.limit)
+      .map(({ run }) => structuredClone(run));
+  }
+
+  async addClients(id: string, slugs: string[]): Promise<void> {
+    const run = this.runs.get(id)?.run;
+    if (!run) return;
+    for (const slug of slugs) {
+      run.stats[slug] ??= { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+    }
+  }
+
+  async markRunning(id: string): Promise<JobRun | null> {
+    await this.onMarkRunning?.(id);
+    const run = this.runs.get(id)?.run;
+    if (run?.status === 'queued') {
+      run.status = 'running';
+      run.startedAt = this.now();
+    }
+    return run?.status === 'running' ? structuredClone(run) : null;
+  }
+
+  async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun> {
+    const run = this.runs.get(id)?.run;
+    if (!run) throw new Error(`job run ${id} vanished`);
+    run.stats[slug] = structuredClone(stats);
+    this.statsSaves.push({ id, slug, stats: structuredClone(stats) });
+    return structuredClone(run);
+  }
+
+  async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
+    const run = this.runs.get(id)?.run;
+    if (!run || (run.status !== 'queued' && run.status !== 'running')) return false;
+    Object.assign(run, { status, error, finishedAt: this.now() });
+    return true;
+  }
+
+  /** Like the Prisma adapter, stamps `cancelRequestedAt` once (queued or running) and leaves finished runs alone. */
+  async requestCancel(id: string): Promise<JobRun | null> {
+    const run = this.runs.get(id)?.run;
+    if (!run) return null;
+    if (run.status === 'queued' || run.status === 'running') {
+      const now = this.now();
+      if (run.status === 'queued') {
+        Object.assign(run, { status: 'cancelled', finishedAt: now });
+        for (const entry of Object.values(run.stats)) entry.status = 'cancelled';
+      }
+      run.cancelRequestedAt ??= now;
+    }
+    return structuredClone(run);
+  }
+
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    let deleted = 0;
+    for (const [id, { run }] of this.runs) {
+      if (run.requestedAt < before && FINISHED_JOB_STATUSES.includes(run.status)) {
+        this.runs.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 }

@@ -26,7 +26,7 @@ function startService(env: Record<string, string>) {
   const listening = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not listen:\n${output}`)), 15_000);
     child.stdout.on('data', () => {
-      const port = /"port":(\d+),"msg":"helpdesk-importer listening"/.exec(output)?.[1];
+      const port = /"port":(\d+)[^\n]*"msg":"helpdesk-importer listening"/.exec(output)?.[1];
       if (port) {
         clearTimeout(timer);
         resolve(Number(port));

@@ -32,7 +32,7 @@ export function makeTestContainer(options: TestContainerOptions = {}): { contain
     databaseUrl: testDatabaseUrl(),
     importStartAt: options.importStartAt ?? null,
     upstream: testUpstreamConfig(options.upstream),
-    jobs: { clientConcurrency: 4 },
+    jobs: { workerConcurrency: 4, historyDays: 90 },
     logger,
   });
   return { container, logger };

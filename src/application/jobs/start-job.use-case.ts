@@ -23,7 +23,8 @@ export class StartJobUseCase {
 
   async execute(kind: JobKind, slug: string): Promise<StartJobResult> {
     const { run, coalesced } = await this.runs.enqueue(kind, slug);
-    if (!coalesced) await this.scheduler.schedule(run);
+    // Scheduling is idempotent, so a coalesced trigger also repairs a run whose first scheduling was lost.
+    await this.scheduler.scheduleRun(run);
     return { run, coalesced };
   }
 }

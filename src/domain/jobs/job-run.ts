@@ -7,7 +7,11 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** The slug of a run that covers every active client. */
 export const ALL_CLIENTS = 'all';
 
-export type ClientRunStatus = 'running' | 'succeeded' | 'failed';
+export type ClientRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const FINISHED_CLIENT_STATUSES: readonly ClientRunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+export type FinishedJobStatus = Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>;
 
 /** Per-client progress of a run, as stored in `job_runs.stats` under the client's slug. */
 export interface ClientRunStats {
@@ -37,4 +41,14 @@ export interface JobRun {
   finishedAt: Date | null;
   stats: Record<string, ClientRunStats>;
   error: string | null;
+  /** When the run was cancelled; clients still working stop at their next page boundary. */
+  cancelRequestedAt: Date | null;
+}
+
+export interface JobRunFilter {
+  kind?: JobKind;
+  slug?: string;
+  status?: JobStatus;
+  /** Newest first, at most this many. */
+  limit: number;
 }

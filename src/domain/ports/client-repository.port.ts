@@ -7,6 +7,7 @@ export interface ClientRepository {
   /** Returns null when no client has that slug. */
   update(slug: string, changes: ClientChanges): Promise<Client | null>;
   findBySlug(slug: string): Promise<Client | null>;
+  findById(id: string): Promise<Client | null>;
   /** Every client, ordered by slug. */
   list(): Promise<Client[]>;
   /** Active clients, ordered by slug. */

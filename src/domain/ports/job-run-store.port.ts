@@ -1,4 +1,4 @@
-import type { ClientRunStats, JobKind, JobRun, JobStatus } from '../jobs/job-run.js';
+import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter } from '../jobs/job-run.js';
 
 export interface QueuedRun {
   run: JobRun;
@@ -6,13 +6,23 @@ export interface QueuedRun {
   coalesced: boolean;
 }
 
-/** The history of job runs (`job_runs`). */
+/** The history of job runs (`job_runs`); safe to use from several processes at once. */
 export interface JobRunStore {
   /** Creates a queued run, or returns the one already queued for the same kind and slug. */
   enqueue(kind: JobKind, slug: string): Promise<QueuedRun>;
-  /** Moves a queued run to running; returns null when it is no longer queued (cancelled, taken). */
-  claim(id: string): Promise<JobRun | null>;
-  saveStats(id: string, stats: Record<string, ClientRunStats>): Promise<void>;
-  finish(id: string, status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>, stats: Record<string, ClientRunStats>, error: string | null): Promise<void>;
   findById(id: string): Promise<JobRun | null>;
+  /** Newest first. */
+  list(filter: JobRunFilter): Promise<JobRun[]>;
+  /** Records the clients a run will process, each `queued`; entries already there are kept. */
+  addClients(id: string, slugs: string[]): Promise<void>;
+  /** queued → running, stamping `startedAt`. Returns the run when it is running, null when it ended (cancelled). */
+  markRunning(id: string): Promise<JobRun | null>;
+  /** Replaces one client's entry in `stats`, leaving the other clients' entries alone; returns the run. */
+  saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun>;
+  /** Ends a queued or running run; returns false when it had already ended. */
+  finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean>;
+  /** A queued run is cancelled at once; a running one is marked for its clients to stop. Null when unknown. */
+  requestCancel(id: string): Promise<JobRun | null>;
+  /** Deletes finished runs requested before `before`; returns how many. */
+  deleteFinishedBefore(before: Date): Promise<number>;
 }

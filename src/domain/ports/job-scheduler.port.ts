@@ -1,14 +1,20 @@
+import type { Client } from '../clients/client.js';
 import type { JobRun } from '../jobs/job-run.js';
 
 /**
- * Runs queued job runs in the background. Runs of the same kind and slug never overlap:
- * a run scheduled while an equal one is active starts after it.
+ * Queues the work of job runs for workers. Both calls are idempotent: scheduling the same run,
+ * or the same client of a run, twice queues it once.
  */
 export interface JobScheduler {
-  schedule(run: JobRun): Promise<void>;
+  /** Queues the run's fan-out: resolving its clients and scheduling each (FanOutRunUseCase). */
+  scheduleRun(run: JobRun): Promise<void>;
+  /** Queues one job per client of the run (RunClientJobUseCase), to run side by side. */
+  scheduleClients(run: JobRun, clients: Client[]): Promise<void>;
 }
 
-/** Executes one queued run to completion; what a scheduler calls. */
-export interface JobRunner {
-  execute(runId: string): Promise<void>;
+/** What a worker executes for the jobs a JobScheduler queued. */
+export interface JobHandlers {
+  fanOut(runId: string): Promise<void>;
+  /** `signal` aborts at the next page boundary (shutdown); the job is then left to be retried. */
+  runClient(runId: string, clientId: string, signal?: AbortSignal): Promise<void>;
 }

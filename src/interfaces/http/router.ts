@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { DependencyContainer } from 'tsyringe';
 import { ClientsController } from './controllers/clients.controller.js';
+import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { adminAuth } from './middleware/admin-auth.js';
 import { jsonBody } from './middleware/json-body.js';
@@ -8,6 +9,7 @@ import { jsonBody } from './middleware/json-body.js';
 export function createRouter(container: DependencyContainer, adminToken: string): Router {
   const jobs = container.resolve(JobsController);
   const clients = container.resolve(ClientsController);
+  const jobRuns = container.resolve(JobRunsController);
   const router = new Router({ prefix: '/api' });
 
   router.use(adminAuth(adminToken));
@@ -15,6 +17,10 @@ export function createRouter(container: DependencyContainer, adminToken: string)
   router.post('/jobs/import', jobs.importAll);
   router.post('/jobs/import/:slug', jobs.importOne);
   router.post('/admin/sync/contacts', jsonBody(), jobs.syncContacts);
+
+  router.get('/jobs', jobRuns.list);
+  router.get('/jobs/:id', jobRuns.show);
+  router.delete('/jobs/:id', jobRuns.cancel);
 
   router.post('/admin/clients', jsonBody(), clients.create);
   router.get('/admin/clients', clients.list);

@@ -1,10 +1,15 @@
 import { expect } from 'chai';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../../src/application/tokens.js';
+import type { ClientRunStats } from '../../../src/domain/jobs/job-run.js';
 import type { JobRunStore } from '../../../src/domain/ports/job-run-store.port.js';
 import { closeContainer } from '../../../src/infrastructure/container.js';
-import { truncateAll } from '../../support/database.js';
+import { sql, truncateAll } from '../../support/database.js';
 import { makeTestContainer } from '../../support/test-container.js';
+
+function clientStats(status: ClientRunStats['status'], pages = 0): ClientRunStats {
+  return { status, pages, upstreamRequests: pages, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+}
 
 describe('PrismaJobRunStore', () => {
   let container: DependencyContainer;
@@ -26,15 +31,15 @@ describe('PrismaJobRunStore', () => {
 
   it('when the queued run starts, then the next trigger creates a new queued run', async () => {
     const first = await runs.enqueue('import', 'acme');
-    const claimed = await runs.claim(first.run.id);
+    await runs.markRunning(first.run.id);
 
     const second = await runs.enqueue('import', 'acme');
 
-    expect(claimed?.status).to.equal('running');
-    expect(claimed?.startedAt).to.be.instanceOf(Date);
+    const started = await runs.findById(first.run.id);
+    expect(started?.status).to.equal('running');
+    expect(started?.startedAt).to.be.instanceOf(Date);
     expect(second.coalesced).to.equal(false);
     expect(second.run.id).to.not.equal(first.run.id);
-    expect(await runs.claim(first.run.id)).to.equal(null);
   });
 
   it('when triggers differ in kind or slug, then they do not coalesce', async () => {
@@ -45,16 +50,86 @@ describe('PrismaJobRunStore', () => {
     expect(new Set([a.run.id, b.run.id, c.run.id]).size).to.equal(3);
   });
 
-  it('when a run finishes, then its status, stats, error and finish time are stored', async () => {
-    const { run } = await runs.enqueue('import', 'acme');
-    await runs.claim(run.id);
-    const stats = { acme: { status: 'failed' as const, pages: 1, upstreamRequests: 3, retries: 2, rateLimited: 0, cursorBefore: null, cursorAfter: null, error: 'boom' } };
+  it('when clients of one run save their stats concurrently, then no entry is lost', async () => {
+    const { run } = await runs.enqueue('import', 'all');
+    const slugs = Array.from({ length: 12 }, (_, i) => `client-${i}`);
+    await runs.addClients(run.id, slugs);
 
-    await runs.finish(run.id, 'failed', stats, 'acme: boom');
+    await Promise.all(slugs.flatMap((slug) => [1, 2, 3].map((pages) => runs.saveClientStats(run.id, slug, clientStats('running', pages)))));
 
     const stored = await runs.findById(run.id);
-    expect(stored).to.include({ status: 'failed', error: 'acme: boom', kind: 'import', slug: 'acme' });
-    expect(stored?.stats).to.deep.equal(stats);
+    expect(Object.keys(stored!.stats).sort()).to.deep.equal([...slugs].sort());
+    expect(Object.values(stored!.stats).every((s) => s.status === 'running')).to.equal(true);
+  });
+
+  it('when clients are added again, then entries already under way are kept', async () => {
+    const { run } = await runs.enqueue('import', 'all');
+    await runs.addClients(run.id, ['acme']);
+    await runs.saveClientStats(run.id, 'acme', clientStats('running', 4));
+
+    await runs.addClients(run.id, ['acme', 'globex']);
+
+    const stored = await runs.findById(run.id);
+    expect(stored!.stats.acme).to.include({ status: 'running', pages: 4 });
+    expect(stored!.stats.globex).to.include({ status: 'queued', pages: 0 });
+  });
+
+  it('when a run finishes, then a second finish is refused and the first status stays', async () => {
+    const { run } = await runs.enqueue('import', 'acme');
+    await runs.markRunning(run.id);
+
+    const first = await runs.finish(run.id, 'failed', 'acme: boom');
+    const second = await runs.finish(run.id, 'succeeded', null);
+
+    const stored = await runs.findById(run.id);
+    expect([first, second]).to.deep.equal([true, false]);
+    expect(stored).to.include({ status: 'failed', error: 'acme: boom' });
     expect(stored?.finishedAt).to.be.instanceOf(Date);
+  });
+
+  it('when a queued run is cancelled, then it ends at once; when a running one is, then it is only marked', async () => {
+    const queued = await runs.enqueue('import', 'acme');
+    const running = await runs.enqueue('import', 'globex');
+    await runs.markRunning(running.run.id);
+
+    const cancelledQueued = await runs.requestCancel(queued.run.id);
+    const markedRunning = await runs.requestCancel(running.run.id);
+
+    expect(cancelledQueued).to.include({ status: 'cancelled' });
+    expect(cancelledQueued?.finishedAt).to.be.instanceOf(Date);
+    expect(markedRunning).to.include({ status: 'running', finishedAt: null });
+    expect(markedRunning?.cancelRequestedAt).to.be.instanceOf(Date);
+    expect(await runs.requestCancel('00000000-0000-4000-8000-000000000000')).to.equal(null);
+  });
+
+  it('when runs are listed, then they come newest first, filtered, at most the limit', async () => {
+    for (const slug of ['a', 'b', 'c']) {
+      const { run } = await runs.enqueue('import', slug);
+      await runs.finish(run.id, 'succeeded', null);
+    }
+    await runs.enqueue('contacts-sync', 'a');
+
+    const all = await runs.list({ limit: 10 });
+    const imports = await runs.list({ kind: 'import', limit: 2 });
+    const ofA = await runs.list({ slug: 'a', status: 'queued', limit: 10 });
+
+    expect(all.map((r) => `${r.kind}:${r.slug}`)).to.deep.equal(['contacts-sync:a', 'import:c', 'import:b', 'import:a']);
+    expect(imports.map((r) => r.slug)).to.deep.equal(['c', 'b']);
+    expect(ofA.map((r) => r.kind)).to.deep.equal(['contacts-sync']);
+  });
+
+  it('when history is pruned, then only finished runs older than the cut-off go', async () => {
+    const old = await runs.enqueue('import', 'old');
+    await runs.finish(old.run.id, 'succeeded', null);
+    const oldButRunning = await runs.enqueue('import', 'busy');
+    await runs.markRunning(oldButRunning.run.id);
+    await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days'`);
+    const recent = await runs.enqueue('import', 'recent');
+    await runs.finish(recent.run.id, 'succeeded', null);
+
+    const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
+
+    expect(deleted).to.equal(1);
+    expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'recent']);
   });
 });

@@ -17,20 +17,24 @@ describe('StartJobUseCase', () => {
     const result = await sut.execute('import', 'acme');
 
     expect(result.coalesced).to.equal(false);
-    expect(result.run).to.include({ kind: 'import', slug: 'acme', status: 'queued' });
+    expect(result.run).to.include({ kind: 'import', slug: 'acme', status: 'queued', cancelRequestedAt: null });
     expect(runs.run(result.run.id).status).to.equal('queued');
-    expect(scheduler.scheduled.map((r) => r.id)).to.deep.equal([result.run.id]);
+    expect(scheduler.runCalls.map((r) => r.id)).to.deep.equal([result.run.id]);
+    expect(scheduler.clientCalls).to.deep.equal([]);
   });
 
-  it('when a run is already queued for the same kind and slug, then the trigger joins it and nothing is scheduled again', async () => {
-    const { sut, scheduler } = makeSut();
+  it('when a run is already queued for the same kind and slug, then the trigger joins it and schedules it again, which queues it once', async () => {
+    const { sut, runs, scheduler } = makeSut();
     const first = await sut.execute('import', 'acme');
 
     const second = await sut.execute('import', 'acme');
 
     expect(second.coalesced).to.equal(true);
     expect(second.run.id).to.equal(first.run.id);
-    expect(scheduler.scheduled).to.have.length(1);
+    expect(runs.ids()).to.deep.equal([first.run.id]);
+    // Scheduling again repairs a run whose first scheduling was lost; the port makes it idempotent.
+    expect(scheduler.runCalls.map((r) => r.id)).to.deep.equal([first.run.id, first.run.id]);
+    expect(scheduler.scheduledRuns).to.deep.equal([first.run.id]);
   });
 
   it('when a run is queued for another kind or slug, then the trigger gets a run of its own', async () => {
@@ -42,18 +46,41 @@ describe('StartJobUseCase', () => {
 
     expect([otherKind.coalesced, otherSlug.coalesced]).to.deep.equal([false, false]);
     expect(new Set([first.run.id, otherKind.run.id, otherSlug.run.id]).size).to.equal(3);
-    expect(scheduler.scheduled).to.have.length(3);
+    expect(scheduler.scheduledRuns).to.deep.equal([first.run.id, otherKind.run.id, otherSlug.run.id]);
   });
 
   it('when the queued run has already started, then a new trigger queues and schedules a follow-up run', async () => {
     const { sut, runs, scheduler } = makeSut();
     const first = await sut.execute('import', 'acme');
-    await runs.claim(first.run.id);
+    await runs.markRunning(first.run.id);
 
     const followUp = await sut.execute('import', 'acme');
 
     expect(followUp.coalesced).to.equal(false);
     expect(followUp.run.id).to.not.equal(first.run.id);
-    expect(scheduler.scheduled.map((r) => r.id)).to.deep.equal([first.run.id, followUp.run.id]);
+    expect(followUp.run.status).to.equal('queued');
+    expect(scheduler.scheduledRuns).to.deep.equal([first.run.id, followUp.run.id]);
+  });
+
+  it('when the queued run was cancelled, then a new trigger queues a run of its own', async () => {
+    const { sut, runs, scheduler } = makeSut();
+    const first = await sut.execute('import', 'acme');
+    await runs.requestCancel(first.run.id);
+
+    const next = await sut.execute('import', 'acme');
+
+    expect(next.coalesced).to.equal(false);
+    expect(next.run.id).to.not.equal(first.run.id);
+    expect(scheduler.scheduledRuns).to.deep.equal([first.run.id, next.run.id]);
+  });
+
+  it('when many triggers arrive while one run is queued, then they all yield that one run', async () => {
+    const { sut, runs } = makeSut();
+
+    const results = await Promise.all(Array.from({ length: 5 }, () => sut.execute('contacts-sync', 'all')));
+
+    expect(new Set(results.map((r) => r.run.id)).size).to.equal(1);
+    expect(results.filter((r) => !r.coalesced)).to.have.length(1);
+    expect(runs.ids()).to.have.length(1);
   });
 });

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type PgBoss from 'pg-boss';
+import type { Client } from '../../domain/clients/client.js';
+import type { JobKind, JobRun } from '../../domain/jobs/job-run.js';
+import type { JobHandlers, JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { Logger } from '../../domain/ports/logger.port.js';
+import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
+
+export const FAN_OUT_QUEUE = 'job-run-fan-out';
+export const CLIENT_QUEUE = 'job-run-client';
+export const PRUNE_QUEUE = 'job-history-prune';
+
+interface FanOutData {
+  runId: string;
+}
+interface ClientJobData {
+  runId: string;
+  clientId: string;
+  kind: JobKind;
+}
+
+export interface PgBossSchedulerSettings {
+  /** Clients one process works on at once (`WORKER_CONCURRENCY`). */
+  workerConcurrency: number;
+  pollingIntervalSeconds: number;
+  /** A client job running longer than this is failed by pg-boss and retried (it then waits for the lock). */
+  clientJobExpireSeconds: number;
+  /** An active client job whose client lock is free for this long belongs to a dead process. */
+  orphanAfterSeconds: number;
+  /** How long shutdown waits for the pages in flight. */
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * Durable scheduling on pg-boss, in the service's own PostgreSQL: a trigger survives restarts
+ * and is worked by whichever process is free. A run's fan-out and each of its client jobs are
+ * pg-boss jobs with ids derived from the run (and client), so scheduling twice queues once.
+ *
+ * Per-client exclusion is the advisory lock held while a client job works, not a pg-boss
+ * singleton policy: pg-boss 10 keeps handing out the oldest job of a busy key and so starves
+ * the other clients behind it. A process killed mid-job leaves its job `active`; as the lock
+ * died with it, the orphan sweep finds such jobs (active, lock free) and fails them into a
+ * retry, which resumes from the checkpoints.
+ */
+export class PgBossJobScheduler implements JobScheduler {
+  private readonly shutdown = new AbortController();
+  private sweeper: NodeJS.Timeout | undefined;
+  private queuesReady: Promise<void> | undefined;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly lock: PgAdvisoryClientLock,
+    private readonly settings: PgBossSchedulerSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Creates the queues (idempotent), once per process. */
+  private prepare(): Promise<void> {
+    this.queuesReady ??= this.createQueues();
+    return this.queuesReady;
+  }
+
+  private async createQueues(): Promise<void> {
+    await this.boss.createQueue(FAN_OUT_QUEUE, { name: FAN_OUT_QUEUE, retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 });
+    await this.boss.createQueue(CLIENT_QUEUE, {
+      name: CLIENT_QUEUE,
+      retryLimit: 20,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: this.settings.clientJobExpireSeconds,
+    });
+    await this.boss.createQueue(PRUNE_QUEUE, { name: PRUNE_QUEUE });
+  }
+
+  async scheduleRun(run: JobRun): Promise<void> {
+    await this.prepare();
+    await this.boss.send(FAN_OUT_QUEUE, { runId: run.id } satisfies FanOutData, { id: run.id });
+  }
+
+  async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
+    await this.prepare();
+    await this.boss.insert(
+      clients.map((client) => ({
+        name: CLIENT_QUEUE,
+        id: derivedUuid(run.id, client.id),
+        data: { runId: run.id, clientId: client.id, kind: run.kind } satisfies ClientJobData,
+      })),
+    );
+  }
+
+  /** Starts taking jobs: the fan-out queue, `workerConcurrency` client workers, the orphan sweep and the history pruning. */
+  async startWorkers(handlers: JobHandlers & { pruneHistory(): Promise<number> }): Promise<void> {
+    await this.prepare();
+    const options = { batchSize: 1, pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
+    await this.boss.work<FanOutData>(FAN_OUT_QUEUE, options, async ([job]) => {
+      if (job) await handlers.fanOut(job.data.runId);
+    });
+    for (let i = 0; i < this.settings.workerConcurrency; i++) {
+      await this.boss.work<ClientJobData>(CLIENT_QUEUE, options, async ([job]) => {
+        if (job) await handlers.runClient(job.data.runId, job.data.clientId, this.shutdown.signal);
+      });
+    }
+    await this.boss.schedule(PRUNE_QUEUE, '17 * * * *');
+    await this.boss.work(PRUNE_QUEUE, async () => {
+      const deleted = await handlers.pruneHistory();
+      if (deleted) this.logger.info({ deleted }, 'pruned old job runs');
+    });
+    await this.failOrphanedJobs();
+    this.sweeper = setInterval(() => void this.failOrphanedJobs(), Math.max(1000, (this.settings.orphanAfterSeconds * 1000) / 2));
+  }
+
+  /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.shutdown.abort(new Error('shutting down'));
+    await this.boss.stop({ graceful: true, wait: true, timeout: this.settings.shutdownTimeoutMs });
+  }
+
+  private async failOrphanedJobs(): Promise<void> {
+    try {
+      const jobs = await this.boss.getDb().executeSql(
+        `SELECT id, data FROM pgboss.job
+         WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
+        [CLIENT_QUEUE, this.settings.orphanAfterSeconds],
+      );
+      for (const job of jobs.rows as { id: string; data: ClientJobData }[]) {
+        if (!(await this.lock.isFree(`${job.data.kind}:${job.data.clientId}`))) continue;
+        this.logger.warn({ runId: job.data.runId, jobId: job.id }, 'a client job lost its worker: retrying it');
+        await this.boss.fail(CLIENT_QUEUE, job.id, { reason: 'worker process vanished' });
+      }
+    } catch (error) {
+      this.logger.error({ err: String(error) }, 'orphaned job sweep failed');
+    }
+  }
+}
+
+/** A stable uuid for (run, client): pg-boss ignores a second insert with the same id. */
+function derivedUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join(':')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

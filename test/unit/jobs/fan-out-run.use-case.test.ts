@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
+import type { Client } from '../../../src/domain/clients/client.js';
+import type { JobKind } from '../../../src/domain/jobs/job-run.js';
+import { aClient } from '../../fakes/builders.js';
+import { InMemoryClientRepository } from '../../fakes/in-memory-client-repository.js';
+import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
+import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
+
+function makeSut() {
+  const runs = new InMemoryJobRunStore();
+  const clients = new InMemoryClientRepository();
+  const scheduler = new RecordingJobScheduler();
+  const sut = new FanOutRunUseCase(runs, clients, scheduler);
+  const withClient = (fields: Partial<Client> & { slug: string }): Client => {
+    const client = aClient(fields);
+    clients.seed(client);
+    return client;
+  };
+  const queue = async (kind: JobKind, slug: string) => (await runs.enqueue(kind, slug)).run.id;
+  return { sut, runs, clients, scheduler, withClient, queue };
+}
+
+const QUEUED_ENTRY = { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+
+describe('FanOutRunUseCase', () => {
+  it('when the run targets all clients, then every active client gets a client job and a queued entry, and inactive ones none', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    const acme = withClient({ slug: 'acme' });
+    const beta = withClient({ slug: 'beta' });
+    withClient({ slug: 'idle', active: false });
+    const runId = await queue('import', 'all');
+
+    await sut.execute(runId);
+
+    expect(scheduler.scheduledClientJobs).to.deep.equal([
+      { runId, clientId: acme.id },
+      { runId, clientId: beta.id },
+    ]);
+    const run = runs.run(runId);
+    expect(run.status).to.equal('queued');
+    expect(run.stats).to.deep.equal({ acme: QUEUED_ENTRY, beta: QUEUED_ENTRY });
+  });
+
+  it('when the run targets one active slug, then only that client gets a client job', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    const acme = withClient({ slug: 'acme' });
+    withClient({ slug: 'beta' });
+    const runId = await queue('contacts-sync', 'acme');
+
+    await sut.execute(runId);
+
+    expect(scheduler.scheduledClientJobs).to.deep.equal([{ runId, clientId: acme.id }]);
+    expect(scheduler.clientCalls.map((c) => c.run.id)).to.deep.equal([runId]);
+    expect(Object.keys(runs.run(runId).stats)).to.deep.equal(['acme']);
+  });
+
+  it('when the slug is unknown, then the run succeeds at once having processed nothing and no client is scheduled', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    withClient({ slug: 'acme' });
+    const runId = await queue('import', 'nobody');
+
+    await sut.execute(runId);
+
+    const run = runs.run(runId);
+    expect(run).to.deep.include({ status: 'succeeded', error: null, stats: {} });
+    expect(run.finishedAt).to.be.instanceOf(Date);
+    expect(scheduler.clientCalls).to.deep.equal([]);
+  });
+
+  it('when the slug names an inactive client, then the run succeeds at once having processed nothing and no client is scheduled', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    withClient({ slug: 'paused', active: false });
+    const runId = await queue('import', 'paused');
+
+    await sut.execute(runId);
+
+    expect(runs.run(runId)).to.deep.include({ status: 'succeeded', error: null, stats: {} });
+    expect(scheduler.clientCalls).to.deep.equal([]);
+  });
+
+  it('when the run targets all clients and none is active, then the run succeeds at once', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    withClient({ slug: 'paused', active: false });
+    const runId = await queue('contacts-sync', 'all');
+
+    await sut.execute(runId);
+
+    expect(runs.run(runId)).to.deep.include({ status: 'succeeded', error: null, stats: {} });
+    expect(scheduler.clientCalls).to.deep.equal([]);
+  });
+
+  it('when the fan-out runs twice, then each client is scheduled once and its entry is not reset', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    const acme = withClient({ slug: 'acme' });
+    const beta = withClient({ slug: 'beta' });
+    const runId = await queue('import', 'all');
+    await sut.execute(runId);
+    const before = runs.run(runId);
+
+    await sut.execute(runId);
+
+    expect(scheduler.scheduledClientJobs).to.deep.equal([
+      { runId, clientId: acme.id },
+      { runId, clientId: beta.id },
+    ]);
+    expect(runs.run(runId)).to.deep.equal(before);
+  });
+
+  for (const status of ['running', 'succeeded', 'failed', 'cancelled'] as const) {
+    it(`when the run is ${status}, then it is not fanned out`, async () => {
+      const { sut, runs, scheduler, withClient } = makeSut();
+      withClient({ slug: 'acme' });
+      const run = runs.seed({ kind: 'import', slug: 'all', status });
+
+      await sut.execute(run.id);
+
+      expect(scheduler.clientCalls).to.deep.equal([]);
+      expect(runs.run(run.id)).to.deep.equal(run);
+    });
+  }
+
+  it('when the run is unknown, then nothing happens', async () => {
+    const { sut, scheduler, withClient } = makeSut();
+    withClient({ slug: 'acme' });
+
+    await sut.execute('no-such-run');
+
+    expect(scheduler.clientCalls).to.deep.equal([]);
+  });
+});
