@@ -177,6 +177,27 @@ describe('ImportTicketsUseCase', () => {
       expect(missing, 'tickets never stored although the cursor moved past their updatedAt').to.deep.equal([]);
       expect(cursors.value(client.id, CURSOR)).to.equal(at(9).toISOString());
     });
+
+    it('when a group ticket is updated during the second walk of the group, then the ticket right after the group is not skipped', async () => {
+      const { sut, client, source, store, upstream } = makeSut({ pageSize: 2 });
+      upstream([
+        aTicket({ uuid: 'g1', updatedAt: at(10) }),
+        aTicket({ uuid: 'g2', updatedAt: at(10) }),
+        aTicket({ uuid: 'x', updatedAt: at(11) }),
+        aTicket({ uuid: 'y', updatedAt: at(13) }),
+        aTicket({ uuid: 'z', updatedAt: at(13) }),
+      ]);
+      // Requests: group page 1, page 2 (group ends), walk again page 1 ... then g1 leaves the group,
+      // shifting x onto the page already read.
+      source.onListTickets = ({ call }) => {
+        if (call === 5) source.updateTicket(client.id, 'g1', { updatedAt: at(20) });
+      };
+
+      await sut.execute(client);
+
+      expect(store.tickets(client.id).map((t) => t.uuid).sort()).to.deep.equal(['g1', 'g2', 'x', 'y', 'z']);
+      expect(store.ticket(client.id, 'g1')!.updatedAt.toISOString()).to.equal(at(20).toISOString());
+    });
   });
 
   describe('messages', () => {
