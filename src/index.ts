@@ -69,12 +69,15 @@ export interface Importer {
 export async function createImporter(options: ImporterOptions): Promise<Importer> {
   if (options.migrate ?? true) await applyMigrations(options.databaseUrl);
   const defaults = loadConfig({});
+  const logger = options.logger ?? createLogger('info');
+  const upstream = { ...defaults.upstream, ...options.upstream };
+  if (upstream.tlsInsecure) logger.warn({}, 'upstream TLS certificates are NOT verified (tlsInsecure)');
   const container = buildContainer({
     databaseUrl: options.databaseUrl,
     importStartAt: options.importStartAt ?? null,
-    upstream: { ...defaults.upstream, ...options.upstream },
+    upstream,
     jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
-    logger: options.logger ?? createLogger('info'),
+    logger,
   });
   return {
     container,

@@ -43,10 +43,10 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: letting the pages in flight checkpoint');
+    logger.info({ reason }, 'shutting down: letting the pages in flight checkpoint');
     const timer = setTimeout(() => {
       logger.error({}, 'shutdown timed out; exiting');
       process.exit(1);
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     server?.close();
     await closeContainer(container);
     await embedded?.stop();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -74,6 +74,10 @@ async function main(): Promise<void> {
     }
     const app = createHttpApp(container, admin.token);
     server = app.listen(config.port, () => logger.info({ port: (server!.address() as AddressInfo).port, role: config.role }, 'helpdesk-importer listening'));
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`failed to start: cannot listen on port ${config.port} (${error.code ?? error.message})\n`);
+      void shutdown('cannot listen', 1);
+    });
   }
 }
 

@@ -97,6 +97,22 @@ describe('Clients admin API', () => {
     expect((await wrongType.json()).fields).to.have.property('active');
   });
 
+  it('when text fields hold control characters or the URL carries credentials, then it answers 400, not 500', async () => {
+    const response = await post({ ...acme, name: 'A\u0000B', apiBaseUrl: 'https://user:secret@acme.example/api' });
+    const body = await response.json();
+
+    expect(response.status).to.equal(400);
+    expect(Object.keys(body.fields).sort()).to.deep.equal(['apiBaseUrl', 'name']);
+    expect(JSON.stringify(body)).to.not.include('secret');
+  });
+
+  it('when a slug no client could have is fetched, then it answers 404, not 500', async () => {
+    for (const slug of ['%00', 'UPPER', 'a'.repeat(300)]) {
+      const response = await app.request('GET', `/api/admin/clients/${slug}`);
+      expect(response.status, slug).to.equal(404);
+    }
+  });
+
   it('when the body is broken JSON, then it answers 400 invalid_json', async () => {
     const response = await app.request('POST', '/api/admin/clients', { headers: JSON_TYPE, body: '{"slug":' });
 

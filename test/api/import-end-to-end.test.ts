@@ -71,6 +71,26 @@ describe('Import and contacts sync end to end (HTTP API → nock upstream → Po
     expect(run.stats.acme).to.include({ status: 'succeeded', tickets: 2, messages: 2, skippedTickets: 1, upstreamRequests: 3, cursorAfter: '2026-11-28T11:00:00.000Z' });
   });
 
+  it('when upstream text holds NUL characters or oddly typed optional fields, then the ticket is stored anyway', async () => {
+    await register('acme', ACME, 'acme-token-123456');
+    nock(ACME)
+      .get('/api/v1/ticket')
+      .query(true)
+      .reply(200, page([upstreamTicket('t-1', '2026-11-28T10:00:00.000Z', { subject: 'olá\u0000mundo', channel: { id: 7 }, closedAt: 'soon' })]))
+      .get('/api/v1/ticket/t-1/messages')
+      .query(true)
+      .reply(200, page([{ ...upstreamMessage('m-1', 't-1'), body: 'a\u0000b', sender: 'not an object' }]));
+
+    await app.request('POST', '/api/jobs/import/acme');
+    await app.jobsIdle();
+
+    const ticket = (await sql().query('SELECT subject, channel, closed_at, raw FROM tickets')).rows[0];
+    expect(ticket).to.deep.include({ subject: 'olá\uFFFDmundo', channel: null, closed_at: null });
+    expect(ticket.raw.channel).to.deep.equal({ id: 7 });
+    const message = (await sql().query('SELECT body, sender_name FROM messages')).rows[0];
+    expect(message).to.deep.equal({ body: 'a\uFFFDb', sender_name: null });
+  });
+
   it('when nothing changed upstream since the last import, then the rerun makes exactly one upstream request', async () => {
     await register('acme', ACME, 'acme-token-123456');
     nock(ACME).get('/api/v1/ticket').query(true).reply(200, page([upstreamTicket('t-1', '2026-11-28T10:00:00.000Z')]));

@@ -99,6 +99,20 @@ describe('Jobs API (the origin document contract)', () => {
       expect(await response.json()).to.deep.equal({ message: 'Import job started', slug: 'clínica-são-paulo' });
     });
 
+    it('when the slug holds a NUL or another control character, then it answers 400, not 500', async () => {
+      for (const slug of ['%00', 'a%00b', '%0A', 'x%1F']) {
+        const response = await app.request('POST', `/api/jobs/import/${slug}`);
+        expect(response.status, slug).to.equal(400);
+        expect((await response.json()).error).to.equal('invalid_slug');
+      }
+    });
+
+    it('when the slug has surrounding spaces, then it is taken as given, not trimmed', async () => {
+      const response = await app.request('POST', '/api/jobs/import/%20meu-cliente%20');
+
+      expect(await response.json()).to.deep.equal({ message: 'Import job started', slug: ' meu-cliente ' });
+    });
+
     it('when the slug is longer than 200 characters, then it answers 400 with a clear message', async () => {
       const response = await app.request('POST', `/api/jobs/import/${'a'.repeat(201)}`);
 
@@ -137,7 +151,7 @@ describe('Jobs API (the origin document contract)', () => {
       const response = await app.request('POST', '/api/admin/sync/contacts', { headers: JSON_TYPE, body: '{"clientSlug":' });
 
       expect(response.status).to.equal(400);
-      expect((await response.json()).error).to.equal('invalid_json');
+      expect(await response.json()).to.deep.equal({ error: 'invalid_json' });
       expect(await runsInDb()).to.deep.equal([]);
     });
 
@@ -150,6 +164,13 @@ describe('Jobs API (the origin document contract)', () => {
       const repeated = await app.request('POST', '/api/admin/sync/contacts?slug=a&slug=b');
       expect(repeated.status).to.equal(400);
       expect(await repeated.json()).to.deep.equal({ error: 'invalid_slug', message: 'slug must be a single string' });
+    });
+
+    it('when a slug in the query or body holds a NUL, then it answers 400, not 500', async () => {
+      const inQuery = await app.request('POST', '/api/admin/sync/contacts?clientSlug=%00');
+      const inBody = await app.request('POST', '/api/admin/sync/contacts', { headers: JSON_TYPE, body: '{"slug":"a\\u0000b"}' });
+
+      expect([inQuery.status, inBody.status]).to.deep.equal([400, 400]);
     });
 
     it('when the JSON body is not an object, then it answers 400', async () => {
@@ -195,6 +216,13 @@ describe('Jobs API (the origin document contract)', () => {
 
       expect(response.status).to.equal(404);
       expect(await response.json()).to.deep.equal({ error: 'not_found' });
+    });
+
+    it('when a caller without the token probes routes, then it gets 401, never 404 or 405', async () => {
+      for (const [method, path] of [['GET', '/api/nothing-here'], ['PUT', '/api/jobs/import'], ['GET', '/']] as const) {
+        const response = await app.request(method, path, { token: null });
+        expect(response.status, `${method} ${path}`).to.equal(401);
+      }
     });
 
     it('when the method is not allowed, then it answers 405 JSON', async () => {

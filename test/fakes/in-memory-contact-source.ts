@@ -1,7 +1,7 @@
 import type { Client } from '../../src/domain/clients/client.js';
 import type { Contact } from '../../src/domain/contacts/contact.js';
 import type { ContactSource } from '../../src/domain/ports/contact-source.port.js';
-import type { PageQuery } from '../../src/domain/ports/ticket-source.port.js';
+import type { PageQuery } from '../../src/domain/ports/page-query.js';
 import { compareIds, page } from './in-memory-ticket-source.js';
 
 export interface ContactSourceRequest {

@@ -1,6 +1,7 @@
 import type { Client } from '../../src/domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../src/domain/errors.js';
-import type { PageQuery, TicketPageQuery, TicketSource } from '../../src/domain/ports/ticket-source.port.js';
+import type { TicketPageQuery, TicketSource } from '../../src/domain/ports/ticket-source.port.js';
+import type { PageQuery } from '../../src/domain/ports/page-query.js';
 import type { Message, Ticket } from '../../src/domain/tickets/ticket.js';
 
 /** A request as received; `answered` holds the uuids (or message ids) of its answer once given. */

@@ -10,7 +10,7 @@ import type { UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
 import { ImportTicketsUseCase } from '../import-tickets/import-tickets.use-case.js';
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
-import { describeError } from './describe-error.js';
+import { describeError, errorDetail } from './describe-error.js';
 
 type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error'>;
 
@@ -88,7 +88,7 @@ export class RunClientJobUseCase {
         return;
       }
       const message = describeError(error);
-      this.logger.error({ runId: run.id, kind: run.kind, client: client.slug, err: message }, 'client run failed');
+      this.logger.error({ runId: run.id, kind: run.kind, client: client.slug, err: message, detail: errorDetail(error) }, 'client run failed');
       await record('failed', message);
     }
   }

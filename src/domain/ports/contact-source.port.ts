@@ -1,6 +1,6 @@
 import type { Client } from '../clients/client.js';
 import type { Contact } from '../contacts/contact.js';
-import type { PageQuery } from './ticket-source.port.js';
+import type { PageQuery } from './page-query.js';
 
 /**
  * The upstream's contacts of one client, sorted by id, each with its full tag set.

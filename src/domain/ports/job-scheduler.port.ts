@@ -11,10 +11,3 @@ export interface JobScheduler {
   /** Queues one job per client of the run (RunClientJobUseCase), to run side by side. */
   scheduleClients(run: JobRun, clients: Client[]): Promise<void>;
 }
-
-/** What a worker executes for the jobs a JobScheduler queued. */
-export interface JobHandlers {
-  fanOut(runId: string): Promise<void>;
-  /** `signal` aborts at the next page boundary (shutdown); the job is then left to be retried. */
-  runClient(runId: string, clientId: string, signal?: AbortSignal): Promise<void>;
-}

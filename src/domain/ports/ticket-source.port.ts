@@ -1,15 +1,11 @@
 import type { Client } from '../clients/client.js';
 import type { Message, Ticket } from '../tickets/ticket.js';
+import type { PageQuery } from './page-query.js';
 
 export interface TicketPageQuery {
   /** Inclusive: tickets with `updatedAt >= updatedAtFrom`. */
   updatedAtFrom: Date;
   /** 1-based. */
-  page: number;
-  limit: number;
-}
-
-export interface PageQuery {
   page: number;
   limit: number;
 }

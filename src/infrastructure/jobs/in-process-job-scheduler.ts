@@ -4,7 +4,8 @@ import { describeError } from '../../application/jobs/describe-error.js';
 import { TOKENS } from '../../application/tokens.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { JobRun } from '../../domain/jobs/job-run.js';
-import type { JobHandlers, JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 

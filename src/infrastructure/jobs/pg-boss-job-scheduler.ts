@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Client } from '../../domain/clients/client.js';
 import type { JobKind, JobRun } from '../../domain/jobs/job-run.js';
-import type { JobHandlers, JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
 

@@ -67,6 +67,8 @@ export class PrismaTicketStore implements TicketStore {
           channel = excluded.channel, contact_external_id = excluded.contact_external_id,
           upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
           closed_at = excluded.closed_at, raw = excluded.raw, imported_at = excluded.imported_at
+        -- A writer holding an older version (a direct embedded call racing a job) never overwrites a newer one.
+        WHERE tickets.upstream_updated_at <= excluded.upstream_updated_at
         RETURNING id, external_uuid
       )
       INSERT INTO messages (client_id, ticket_id, external_id, direction, type, body, media_url, sender_name, sent_at, raw)

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import type { Contact } from '../../domain/contacts/contact.js';
 import type { ContactSource } from '../../domain/ports/contact-source.port.js';
-import type { PageQuery } from '../../domain/ports/ticket-source.port.js';
+import type { PageQuery } from '../../domain/ports/page-query.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { UpstreamConnections } from './upstream-connections.js';
 import { parseContactPage } from './upstream-schemas.js';

@@ -1,7 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../domain/errors.js';
-import type { PageQuery, TicketPageQuery, TicketSource } from '../../domain/ports/ticket-source.port.js';
+import type { TicketPageQuery, TicketSource } from '../../domain/ports/ticket-source.port.js';
+import type { PageQuery } from '../../domain/ports/page-query.js';
 import type { Message, Ticket } from '../../domain/tickets/ticket.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { UpstreamConnections } from './upstream-connections.js';

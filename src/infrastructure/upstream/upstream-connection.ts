@@ -7,6 +7,7 @@ import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js
 import type { UpstreamConfig } from '../config.js';
 import { parseRetryAfter } from './retry-after.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';
+import type { Parsed } from './upstream-schemas.js';
 
 type Attempt =
   | { outcome: 'ok'; body: unknown }
@@ -71,14 +72,14 @@ export class UpstreamConnection {
   }
 
   /**
-   * GETs `path` and returns the parsed body. `parse` returns undefined for a body that is not
-   * what was expected, which is retried like a 5xx (a truncated body, a proxy's HTML page).
+   * GETs `path` and returns the parsed body. A body that `parse` rejects is retried like a 5xx
+   * (a truncated body, a proxy's HTML page).
    * A 404 throws what `notFound` makes; by default it means a wrong base URL.
    */
   async getJson<T>(
     path: string,
     searchParams: Record<string, string | number>,
-    parse: (body: unknown) => T | undefined,
+    parse: (body: unknown) => Parsed<T>,
     notFound: () => Error = () => new UpstreamUnavailableError(`upstream of client "${this.client.slug}" answered 404 to GET /${path}: check the client's apiBaseUrl`),
   ): Promise<T> {
     let failures = 0;
@@ -86,9 +87,11 @@ export class UpstreamConnection {
     for (;;) {
       await this.waitOutPause();
       const attempt = await this.inFlight(() => this.budget.use(() => this.send(path, searchParams)));
+      let problem = '';
       if (attempt.outcome === 'ok') {
         const parsed = parse(attempt.body);
-        if (parsed !== undefined) return parsed;
+        if ('value' in parsed) return parsed.value;
+        problem = parsed.problem;
       }
       switch (attempt.outcome) {
         case 'unauthorized':
@@ -114,7 +117,7 @@ export class UpstreamConnection {
           this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
           continue;
         default: {
-          const problem = attempt.outcome === 'ok' ? 'a body that is not the expected JSON' : attempt.problem;
+          if (attempt.outcome === 'transient') problem = attempt.problem;
           if (++failures > this.config.maxRetries) {
             throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" failed GET /${path} ${failures} times; last: ${problem}`);
           }
@@ -137,7 +140,7 @@ export class UpstreamConnection {
       if (response.status !== 200) return { outcome: 'rejected', status: response.status };
       const text = await response.text();
       try {
-        return { outcome: 'ok', body: JSON.parse(text) };
+        return { outcome: 'ok', body: JSON.parse(text, withoutNulCharacters) };
       } catch {
         return { outcome: 'transient', problem: 'a body that is not valid JSON' };
       }
@@ -165,6 +168,11 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (name === 'TimeoutError' || name === 'AbortError') return `no complete answer within ${timeoutMs} ms`;
   const code = (error as { cause?: { code?: string } })?.cause?.code;
   return code ? `network error ${code}` : 'network error';
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: one such character would block a client's import for good. */
+function withoutNulCharacters(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -9,8 +9,15 @@ import type { Message, Ticket } from '../../domain/tickets/ticket.js';
  */
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a timestamp');
 const id = z.union([z.string().min(1), z.number()]).transform(String);
-const optionalText = z.union([z.string(), z.number()]).transform(String).nullish();
-const optionalTimestamp = timestamp.nullish();
+/** Anything else than text or a number (an object, a boolean) becomes null; `raw` keeps it as sent. */
+const optionalText = z
+  .unknown()
+  .transform((value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null))
+  .optional();
+const optionalTimestamp = z
+  .unknown()
+  .transform((value) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null))
+  .optional();
 
 const ticketItem = z.looseObject({
   uuid: id,
@@ -31,7 +38,7 @@ const messageItem = z.looseObject({
   type: optionalText,
   body: optionalText,
   mediaUrl: optionalText,
-  sender: z.looseObject({ name: optionalText }).nullish(),
+  sender: z.looseObject({ name: optionalText }).nullish().catch(null),
   createdAt: optionalTimestamp,
 });
 
@@ -40,19 +47,25 @@ const contactItem = z.looseObject({
   name: optionalText,
   phone: optionalText,
   email: optionalText,
-  tags: z.array(z.looseObject({ id, name: z.union([z.string(), z.number()]).transform(String) })).nullish(),
+  tags: z.array(z.looseObject({ id, name: optionalText })).nullish(),
   createdAt: optionalTimestamp,
   updatedAt: optionalTimestamp,
 });
 
-/** Parses a list body; returns undefined when it is not the expected envelope of valid items. */
+/** A parsed body, or what is wrong with it (named by its JSON path, e.g. `data.3.updatedAt`). */
+export type Parsed<T> = { value: T } | { problem: string };
+
+/** Parses a list body: the envelope with every item valid. */
 function listParser<S extends z.ZodType, T>(item: S, toDomain: (parsed: z.output<S>, raw: Record<string, unknown>) => T) {
   const envelope = z.object({ data: z.array(item) });
-  return (body: unknown): T[] | undefined => {
+  return (body: unknown): Parsed<T[]> => {
     const parsed = envelope.safeParse(body);
-    if (!parsed.success) return undefined;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { problem: `an unexpected body (${issue.path.join('.') || 'body'}: ${issue.message})` };
+    }
     const rawItems = (body as { data: Record<string, unknown>[] }).data;
-    return parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!));
+    return { value: parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!)) };
   };
 }
 
@@ -89,7 +102,7 @@ export const parseContactPage = listParser(contactItem, (c, raw): Contact => ({
   name: c.name ?? null,
   phone: c.phone ?? null,
   email: c.email ?? null,
-  tags: (c.tags ?? []).map((tag) => ({ id: tag.id, name: tag.name })),
+  tags: (c.tags ?? []).map((tag) => ({ id: tag.id, name: tag.name ?? '' })),
   createdAt: date(c.createdAt),
   updatedAt: date(c.updatedAt),
   raw,

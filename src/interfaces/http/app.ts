@@ -2,13 +2,16 @@ import Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../application/tokens.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
+import { adminAuth } from './middleware/admin-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { createRouter } from './router.js';
 
 export function createHttpApp(container: DependencyContainer, adminToken: string): Koa {
   const app = new Koa();
-  const router = createRouter(container, adminToken);
+  const router = createRouter(container);
   app.use(errorHandler(container.resolve<Logger>(TOKENS.Logger)));
+  // Before routing, so that not even a 404 or 405 tells an unauthenticated caller which routes exist.
+  app.use(adminAuth(adminToken));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   // Koa's own logging of errors would bypass the error handler's redaction; it handles them all.

@@ -186,7 +186,7 @@ describe('UpstreamConnection failures and retries', () => {
       const error = await failureOf(() => tickets.listTickets(makeClient(), anyTicketQuery));
 
       expect(error).to.be.instanceOf(UpstreamUnavailableError);
-      expect(error.message).to.include('"acme"').and.include('not the expected JSON');
+      expect(error.message).to.include('"acme"').and.include('an unexpected body');
       expect(connections.snapshot('client-acme')).to.include({ requests: 4, retries: 3 });
       expect(scope.isDone()).to.equal(true);
     });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { JobHandlers } from '../../../src/domain/ports/job-scheduler.port.js';
+import type { JobHandlers } from '../../../src/domain/ports/job-handlers.port.js';
 import type { JobRun } from '../../../src/domain/jobs/job-run.js';
 import { InProcessJobScheduler } from '../../../src/infrastructure/jobs/in-process-job-scheduler.js';
 import { aClient, at } from '../../fakes/builders.js';

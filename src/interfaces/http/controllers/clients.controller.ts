@@ -5,14 +5,25 @@ import { GetClientUseCase } from '../../../application/clients/get-client.use-ca
 import { ListClientsUseCase } from '../../../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../../../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../../../application/clients/update-client.use-case.js';
-import { ValidationError } from '../../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { toClientView } from './client.view.js';
 
 const slug = z
   .string({ error: 'must be a string' })
   .regex(/^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$/, 'must be 1–100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit');
-const name = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const apiBaseUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters');
+// eslint-disable-next-line no-control-regex
+const noControlCharacters = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
+const name = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine(noControlCharacters, 'must not contain control characters');
+const apiBaseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000, 'must be at most 2000 characters')
+  .refine(noControlCharacters, 'must not contain control characters')
+  .refine((url) => !new URL(url).username && !new URL(url).password, 'must not contain credentials: the token goes in apiToken');
 // Sent as `Authorization: Bearer <token>`: only characters an HTTP header can carry.
 const apiToken = z
   .string({ error: 'must be a string' })
@@ -49,12 +60,19 @@ export class ClientsController {
   };
 
   show = async (ctx: Context) => {
-    ctx.body = toClientView(await this.getClient.execute(ctx.params.slug!));
+    ctx.body = toClientView(await this.getClient.execute(slugParam(ctx)));
   };
 
   update = async (ctx: Context) => {
-    ctx.body = toClientView(await this.updateClient.execute(ctx.params.slug!, validate(clientChangesSchema, ctx.request.body)));
+    ctx.body = toClientView(await this.updateClient.execute(slugParam(ctx), validate(clientChangesSchema, ctx.request.body)));
   };
+}
+
+/** A path slug no client could have (bad characters, too long) is simply not found. */
+function slugParam(ctx: Context): string {
+  const value = ctx.params.slug ?? '';
+  if (!slug.safeParse(value).success) throw new NotFoundError(`no client with slug "${value.slice(0, 100).replace(/[^\x20-\x7e]/g, '?')}"`);
+  return value;
 }
 
 /** Parses a body or throws a 400 naming each invalid field. */

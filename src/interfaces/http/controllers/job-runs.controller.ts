@@ -5,7 +5,7 @@ import { CancelJobUseCase } from '../../../application/jobs/cancel-job.use-case.
 import { GetJobUseCase } from '../../../application/jobs/get-job.use-case.js';
 import { ListJobsUseCase } from '../../../application/jobs/list-jobs.use-case.js';
 import { JOB_KINDS, JOB_STATUSES } from '../../../domain/jobs/job-run.js';
-import { HttpError } from '../middleware/error-handler.js';
+import { HttpError } from '../http-error.js';
 import { toJobRunView } from './job-run.view.js';
 
 const jobId = z.uuid();

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { inject, injectable } from 'tsyringe';
 import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js';
 import { ALL_CLIENTS, type JobKind } from '../../../domain/jobs/job-run.js';
-import { HttpError } from '../middleware/error-handler.js';
+import { HttpError } from '../http-error.js';
 
 const STARTED_MESSAGE: Record<JobKind, string> = {
   import: 'Import job started',
@@ -10,6 +10,8 @@ const STARTED_MESSAGE: Record<JobKind, string> = {
 };
 
 const MAX_SLUG_LENGTH = 200;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** The trigger endpoints of the jobs API: they schedule a run and answer 202 at once. */
 @injectable()
@@ -45,10 +47,15 @@ export class JobsController {
   }
 }
 
-/** A slug parameter: absent or empty → '', a string → itself; anything else is a 400. */
+/**
+ * A slug parameter: absent or empty → '', a string → itself, as given (an unknown slug is the
+ * contract's 202 with nothing processed); not a string, too long, or holding control
+ * characters (which PostgreSQL text cannot store) → 400.
+ */
 function checkSlug(value: unknown, name: string): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new HttpError(400, 'invalid_slug', `${name} must be a single string`);
   if (value.length > MAX_SLUG_LENGTH) throw new HttpError(400, 'invalid_slug', `${name} must be at most ${MAX_SLUG_LENGTH} characters`);
-  return value.trim();
+  if (CONTROL_CHARACTERS.test(value)) throw new HttpError(400, 'invalid_slug', `${name} must not contain control characters`);
+  return value;
 }

@@ -1,22 +1,12 @@
 import type { Middleware } from 'koa';
 import { AppError, ValidationError } from '../../../domain/errors.js';
 import type { Logger } from '../../../domain/ports/logger.port.js';
+import { HttpError } from '../http-error.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
   conflict: 409,
 };
-
-/** Errors of the HTTP layer itself (bad body, bad parameter) that carry their own status. */
-export class HttpError extends AppError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The one place errors become responses: a JSON body `{ error, message? }` with a stable
@@ -40,7 +30,7 @@ export function errorHandler(logger: Logger): Middleware {
 }
 
 function toResponse(error: unknown): { status: number; body: Record<string, unknown> } {
-  if (error instanceof HttpError) return { status: error.status, body: { error: error.code, message: error.message } };
+  if (error instanceof HttpError) return { status: error.status, body: error.message ? { error: error.code, message: error.message } : { error: error.code } };
   if (error instanceof ValidationError) return { status: 400, body: { error: error.code, message: error.message, fields: error.fields } };
   if (error instanceof AppError && STATUS_BY_CODE[error.code]) return { status: STATUS_BY_CODE[error.code]!, body: { error: error.code, message: error.message } };
   const exposed = error as { status?: number; expose?: boolean };

@@ -1,5 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
-import { HttpError } from './error-handler.js';
+import { HttpError } from '../http-error.js';
 
 export const MAX_BODY = '64kb';
 
@@ -11,6 +11,6 @@ export const jsonBody = () =>
     encoding: 'utf-8',
     onError: (error) => {
       if ((error as { status?: number }).status === 413) throw new HttpError(413, 'payload_too_large', 'the request body exceeds 64 KB');
-      throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+      throw new HttpError(400, 'invalid_json');
     },
   });
