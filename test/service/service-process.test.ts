@@ -1,41 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testDatabaseUrl } from '../support/database.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-interface Finished {
-  code: number | null;
-  output: string;
-}
-
-/** Runs `src/main.ts` as `npm start` does, with only the given environment. */
-function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const finished = new Promise<Finished>((resolve) => child.on('exit', (code) => resolve({ code, output })));
-  const listening = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not listen:\n${output}`)), 15_000);
-    child.stdout.on('data', () => {
-      const port = /"port":(\d+)[^\n]*"msg":"helpdesk-importer listening"/.exec(output)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve(Number(port));
-      }
-    });
-    void finished.then(() => reject(new Error(`service exited:\n${output}`)));
-  });
-  return { child, finished, listening, output: () => output };
-}
+import { startService } from '../support/service-process.js';
 
 describe('The service process (src/main.ts)', function () {
   this.timeout(30_000);

@@ -12,7 +12,7 @@ import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js'
 import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
 
-type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error'>;
+type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt'>;
 
 /**
  * One client's share of a run: import its tickets or sync its contacts under the client's
@@ -54,6 +54,7 @@ export class RunClientJobUseCase {
     if (!(await this.runs.markRunning(run.id))) return;
     // Counted inside the lock: a run waiting for it must not be charged the other run's requests.
     const before = this.usage.snapshot(client.id);
+    const startedAt = new Date().toISOString();
     let latest: ClientWork | undefined;
     const record = async (status: ClientRunStats['status'], error?: string) => {
       const now = this.usage.snapshot(client.id);
@@ -61,6 +62,8 @@ export class RunClientJobUseCase {
         ...emptyStats(),
         ...latest,
         status,
+        startedAt,
+        ...(FINISHED_CLIENT_STATUSES.includes(status) ? { finishedAt: new Date().toISOString() } : {}),
         upstreamRequests: now.requests - before.requests,
         retries: now.retries - before.retries,
         rateLimited: now.rateLimited - before.rateLimited,
@@ -78,6 +81,7 @@ export class RunClientJobUseCase {
         if (!current || current.cancelRequestedAt || FINISHED_JOB_STATUSES.includes(current.status)) throw new RunCancelledError();
       });
       await record('succeeded');
+      this.logger.info({ runId: run.id, kind: run.kind, client: client.slug, ...latest }, 'client run finished');
     } catch (error) {
       if (signal?.aborted) {
         await record('queued');

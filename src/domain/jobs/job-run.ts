@@ -16,6 +16,9 @@ export type FinishedJobStatus = Extract<JobStatus, 'succeeded' | 'failed' | 'can
 /** Per-client progress of a run, as stored in `job_runs.stats` under the client's slug. */
 export interface ClientRunStats {
   status: ClientRunStatus;
+  /** When this client's work began (inside its lock) and ended, ISO-8601. */
+  startedAt?: string;
+  finishedAt?: string;
   pages: number;
   tickets?: number;
   messages?: number;
