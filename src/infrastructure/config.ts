@@ -69,7 +69,7 @@ export interface UpstreamConfig {
   maxRetries: number;
   /** Requests one client may have in flight at once (within its rate budget). */
   concurrency: number;
-  /** First retry delay; doubles each attempt, with full jitter. */
+  /** First retry delay; doubles each attempt, with jitter (half to all of it). */
   backoffBaseMs: number;
   backoffMaxMs: number;
   pageSize: number;
