@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
 import { insertClient, sql, testDatabaseUrl, truncateAll } from '../support/database.js';
-import { startService, type ServiceProcess } from '../support/service-process.js';
+import { startService, type ServiceProcess } from '../../tools/shared/service-process.js';
 
 const ADMIN_TOKEN = 'durable-tests-admin-token-0123456789';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testDatabaseUrl } from '../support/database.js';
-import { startService } from '../support/service-process.js';
+import { startService } from '../../tools/shared/service-process.js';
 
 describe('The service process (src/main.ts)', function () {
   this.timeout(30_000);

@@ -38,7 +38,10 @@ export interface SimContact {
 
 export interface Dataset {
   tickets: Map<string, SimTicket>;
-  messages: Map<string, SimMessage[]>;
+  /** A ticket's messages, oldest first. Generated on demand, so a million messages cost no memory. */
+  messagesOf(uuid: string): SimMessage[];
+  /** Appends a message to a ticket (messages are append-only). */
+  addMessage(uuid: string, message: SimMessage): void;
   contacts: Map<string, SimContact>;
 }
 
@@ -73,7 +76,15 @@ export function random(seed: number): () => number {
 export function generateDataset(seed: number, size: DatasetSize): Dataset {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  const dataset: Dataset = { tickets: new Map(), messages: new Map(), contacts: new Map() };
+  const added = new Map<string, SimMessage[]>();
+  const baseMessages = new Map<string, number>();
+  const tickets = new Map<string, SimTicket>();
+  const dataset: Dataset = {
+    tickets,
+    contacts: new Map(),
+    messagesOf: (uuid) => [...messagesFor(uuid, baseMessages.get(uuid) ?? 0, tickets.get(uuid)), ...(added.get(uuid) ?? [])],
+    addMessage: (uuid, message) => added.set(uuid, [...(added.get(uuid) ?? []), message]),
+  };
   const group = Math.max(1, size.sameInstantGroup ?? 1);
 
   for (let i = 0; i < size.contacts; i++) {
@@ -109,23 +120,40 @@ export function generateDataset(seed: number, size: DatasetSize): Dataset {
       // An unknown field the importer must keep in raw.
       sla: { firstResponseMinutes: Math.floor(next() * 120) },
     });
-    const messages: SimMessage[] = [];
-    for (let m = 0; m < size.messagesPerTicket; m++) {
-      const media = next() < 0.1;
-      const incoming = m % 2 === 0;
-      messages.push({
-        id: `m-${String(i).padStart(7, '0')}-${String(m).padStart(4, '0')}`,
-        ticketUuid: uuid,
-        direction: incoming ? 'in' : 'out',
-        type: media ? pick(['image', 'audio', 'document']) : 'text',
-        body: media ? null : pick(BODIES),
-        mediaUrl: media ? `https://cdn.helpdesk.example/media/${i}/${m}` : null,
-        sender: incoming ? { id: contactId ?? 'c-unknown', name: pick(NAMES) } : { id: 'u-7', name: 'Ana' },
-        createdAt: new Date(createdAt + m * 1000).toISOString(),
-        ...(m === 0 ? { reactions: ['👍'] } : {}),
-      });
-    }
-    dataset.messages.set(uuid, messages);
+    baseMessages.set(uuid, size.messagesPerTicket);
   }
   return dataset;
+}
+
+/** The generated messages of a ticket: a pure function of the ticket, so they need no storage. */
+function messagesFor(uuid: string, count: number, ticket: SimTicket | undefined): SimMessage[] {
+  if (!ticket || count === 0) return [];
+  const next = random(hash(uuid));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const createdAt = Date.parse(ticket.createdAt);
+  const index = ticket.protocol.slice(4);
+  const messages: SimMessage[] = [];
+  for (let m = 0; m < count; m++) {
+    const media = next() < 0.1;
+    const incoming = m % 2 === 0;
+    messages.push({
+      id: `m-${index}-${String(m).padStart(4, '0')}`,
+      ticketUuid: uuid,
+      direction: incoming ? 'in' : 'out',
+      type: media ? pick(['image', 'audio', 'document']) : 'text',
+      body: media ? null : pick(BODIES),
+      mediaUrl: media ? `https://cdn.helpdesk.example/media/${index}/${m}` : null,
+      sender: incoming ? { id: ticket.contactId ?? 'c-unknown', name: pick(NAMES) } : { id: 'u-7', name: 'Ana' },
+      createdAt: new Date(createdAt + m * 1000).toISOString(),
+      // An unknown field the importer must keep in raw.
+      ...(m === 0 ? { reactions: ['👍'] } : {}),
+    });
+  }
+  return messages;
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
 }

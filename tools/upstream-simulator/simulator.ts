@@ -11,6 +11,8 @@ export interface SimulatorOptions {
   rateWindowMs?: number;
   /** Fault rates, each a probability per request (seeded). */
   faults?: { serverError?: number; rateLimited?: number; truncated?: number; hang?: number };
+  /** Live changes while a client pages, each a probability per list request (seeded). */
+  mutations?: { ticketUpdated?: number; contactDeleted?: number; tagRemoved?: number };
   seed?: number;
 }
 
@@ -62,10 +64,46 @@ export class UpstreamSimulator {
     return account.dataset;
   }
 
-  /** Updates a ticket now: it moves to the end of the listing order. */
+  /** Updates a ticket now: it moves to the end of the listing order, with one new message. */
   touchTicket(token: string, uuid: string, at = new Date()): void {
-    const ticket = this.dataset(token).tickets.get(uuid);
-    if (ticket) ticket.updatedAt = at.toISOString();
+    const dataset = this.dataset(token);
+    const ticket = dataset.tickets.get(uuid);
+    if (!ticket) return;
+    ticket.updatedAt = at.toISOString();
+    const count = dataset.messagesOf(uuid).length;
+    dataset.addMessage(uuid, {
+      id: `${uuid}-reply-${count}`,
+      ticketUuid: uuid,
+      direction: 'in',
+      type: 'text',
+      body: 'Alguma novidade? 🤔',
+      mediaUrl: null,
+      sender: { id: ticket.contactId ?? 'c-unknown', name: 'João' },
+      createdAt: at.toISOString(),
+    });
+  }
+
+  deleteTicket(token: string, uuid: string): void {
+    this.dataset(token).tickets.delete(uuid);
+  }
+
+  private mutate(token: string, path: string): void {
+    const m = this.options.mutations;
+    if (!m) return;
+    const dataset = this.dataset(token);
+    if (path === '/ticket' && this.next() < (m.ticketUpdated ?? 0) && dataset.tickets.size) {
+      const uuids = [...dataset.tickets.keys()];
+      this.touchTicket(token, uuids[Math.floor(this.next() * uuids.length)]!);
+    }
+    if (path === '/contact' && dataset.contacts.size) {
+      const ids = [...dataset.contacts.keys()];
+      if (this.next() < (m.contactDeleted ?? 0)) dataset.contacts.delete(ids[Math.floor(this.next() * ids.length)]!);
+      const contact = dataset.contacts.get(ids[Math.floor(this.next() * ids.length)]!);
+      if (contact && contact.tags.length && this.next() < (m.tagRemoved ?? 0)) {
+        contact.tags = contact.tags.slice(1);
+        contact.updatedAt = new Date().toISOString();
+      }
+    }
   }
 
   peakConcurrency(token: string): number {
@@ -118,6 +156,7 @@ export class UpstreamSimulator {
     if (this.next() < (faults.hang ?? 0)) return; // never answered: the client's timeout must fire
     if (this.next() < (faults.serverError ?? 0)) return answer(500, { error: 'internal' });
     if (this.next() < (faults.rateLimited ?? 0)) return answer(429, { error: 'rate limited' }, { 'retry-after': '1' });
+    this.mutate(token, path);
     await this.onRequest?.(token, path, url.searchParams);
 
     const body = this.route(account.dataset, path, url.searchParams);
@@ -154,7 +193,7 @@ export class UpstreamSimulator {
     if (messages) {
       const uuid = decodeURIComponent(messages[1]!);
       if (!dataset.tickets.has(uuid)) return null;
-      const list = [...(dataset.messages.get(uuid) ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || compare(a.id, b.id));
+      const list = dataset.messagesOf(uuid).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || compare(a.id, b.id));
       return envelope(list, page, limit);
     }
     if (path === '/contact') {

@@ -14,7 +14,7 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** Runs `src/main.ts` as `npm start` does, with only the given environment. */
+/** Runs `src/main.ts` as `npm start` does, with only the given environment (tests, demo, benchmarks). */
 export function startService(env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
