@@ -14,9 +14,12 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+/** The node flags of `npm start` (package.json): a larger young generation halves GC time when importing. */
+const START_FLAGS = ['--max-semi-space-size=32'];
+
 /** Runs `src/main.ts` as `npm start` does, with only the given environment (tests, demo, benchmarks). */
-export function startService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export function startService(env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
+  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,33 +38,53 @@ export class ImportTicketsUseCase {
     const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
 
     let page: Promise<Ticket[]> | null = this.tickets.listTickets(client, keyset.query());
-    while (page) {
-      const fresh = keyset.advance(await page);
-      // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
-      page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
-      await this.storeTickets(client, fresh, report);
-      report.pages += 1;
-      const newest = fresh.at(-1)?.updatedAt;
-      if (newest && (!report.cursorAfter || newest > new Date(report.cursorAfter))) {
-        report.cursorAfter = newest.toISOString();
-        await this.cursors.set(client.id, CURSOR_KEYS.ticketsLastImportAt, report.cursorAfter);
+    // Storing a page overlaps fetching the next one's messages; pages are still stored, and
+    // checkpointed, strictly in order.
+    let storing: Promise<void> = Promise.resolve();
+    try {
+      while (page) {
+        const fresh = keyset.advance(await page);
+        // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
+        page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
+        const entries = await this.fetchChanged(client, fresh, report);
+        await storing;
+        storing = quiet(this.storeAndCheckpoint(client, fresh, entries, report, onProgress));
       }
-      await onProgress(report);
+      await storing;
+    } catch (error) {
+      // Never return while a page is still being written: the caller releases the client's lock.
+      await storing.catch(() => {});
+      throw error;
     }
     return report;
   }
 
-  /** Stores a page of tickets; messages are fetched only for tickets new or changed since stored. */
-  private async storeTickets(client: Client, tickets: Ticket[], report: ImportTicketsReport): Promise<void> {
-    if (tickets.length === 0) return;
+  /** The page's tickets that are new or changed since stored, each with its messages not yet stored. */
+  private async fetchChanged(client: Client, tickets: Ticket[], report: ImportTicketsReport): Promise<TicketWithMessages[]> {
+    if (tickets.length === 0) return [];
     const stored = await this.store.findStates(client.id, tickets.map((t) => t.uuid));
     const changed = tickets.filter((t) => stored.get(t.uuid)?.updatedAt.getTime() !== t.updatedAt.getTime());
-    const entries: TicketWithMessages[] = await Promise.all(
-      changed.map(async (ticket) => ({ ticket, messages: await this.fetchNewMessages(client, ticket, stored.get(ticket.uuid), report) })),
-    );
+    return Promise.all(changed.map(async (ticket) => ({ ticket, messages: await this.fetchNewMessages(client, ticket, stored.get(ticket.uuid), report) })));
+  }
+
+  /** Checkpoint: the cursor becomes the newest `updatedAt` of the page, now that all of it is stored. */
+  private async storeAndCheckpoint(
+    client: Client,
+    fresh: Ticket[],
+    entries: TicketWithMessages[],
+    report: ImportTicketsReport,
+    onProgress: (report: ImportTicketsReport) => Promise<void>,
+  ): Promise<void> {
     await this.store.save(client.id, entries);
+    report.pages += 1;
     report.tickets += entries.length;
     report.messages += entries.reduce((sum, e) => sum + (e.messages?.length ?? 0), 0);
+    const newest = fresh.at(-1)?.updatedAt;
+    if (newest && (!report.cursorAfter || newest > new Date(report.cursorAfter))) {
+      report.cursorAfter = newest.toISOString();
+      await this.cursors.set(client.id, CURSOR_KEYS.ticketsLastImportAt, report.cursorAfter);
+    }
+    await onProgress(report);
   }
 
   /**

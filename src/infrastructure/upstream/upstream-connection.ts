@@ -140,7 +140,8 @@ export class UpstreamConnection {
       if (response.status !== 200) return { outcome: 'rejected', status: response.status };
       const text = await response.text();
       try {
-        return { outcome: 'ok', body: JSON.parse(text, withoutNulCharacters) };
+        // A reviver slows parsing several-fold: only for the rare body that holds a NUL.
+        return { outcome: 'ok', body: text.includes('\\u0000') ? JSON.parse(text, withoutNulCharacters) : JSON.parse(text) };
       } catch {
         return { outcome: 'transient', problem: 'a body that is not valid JSON' };
       }

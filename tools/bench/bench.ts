@@ -1,0 +1,243 @@
+/**
+ * `npm run bench [-- B1 B4 …]`: the speed and memory targets of issue 4, measured against the
+ * real service process, the upstream simulator and an embedded PostgreSQL, and written to
+ * docs/benchmarks.md. Targets are ratios measured in the same run, so they hold on a noisy machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
+import { generateDataset, type DatasetSize } from '../upstream-simulator/dataset.js';
+import { UpstreamSimulator, type SimulatorOptions } from '../upstream-simulator/simulator.js';
+import { bareInsert } from './baseline-insert.js';
+import { ADMIN_TOKEN, clientElapsedMs, freshDatabase, peakRssMb, runService, type RunningService } from './harness.js';
+
+interface Result {
+  id: string;
+  title: string;
+  target: string;
+  figures: string[];
+  met: boolean;
+}
+
+const UNTHROTTLED = { EXTERNAL_API_REQUESTS_PER_MINUTE: '100000000', EXTERNAL_API_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8' };
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function withScenario<T>(
+  serverUrl: string,
+  name: string,
+  simulatorOptions: SimulatorOptions,
+  clients: { slug: string; size: DatasetSize }[],
+  env: Record<string, string>,
+  body: (ctx: { service: RunningService; simulator: UpstreamSimulator; tokens: string[]; pool: import('pg').Pool; datasets: ReturnType<typeof generateDataset>[] }) => Promise<T>,
+): Promise<T> {
+  const { url, pool } = await freshDatabase(serverUrl, `bench_${name}`);
+  const simulator = new UpstreamSimulator(simulatorOptions);
+  const baseUrl = await simulator.listen();
+  const tokens: string[] = [];
+  const datasets = clients.map((c, i) => generateDataset(1000 + i, c.size));
+  const service = await runService(url, env);
+  try {
+    for (const [i, c] of clients.entries()) {
+      const token = `bench-${c.slug}-${randomBytes(4).toString('hex')}`;
+      tokens.push(token);
+      simulator.addAccount(token, c.slug, datasets[i]!);
+      await pool.query('INSERT INTO clients (slug, name, api_base_url, api_token) VALUES ($1, $1, $2, $3)', [c.slug, baseUrl, token]);
+    }
+    return await body({ service, simulator, tokens, pool, datasets });
+  } finally {
+    await service.stop();
+    await simulator.close();
+    await pool.end();
+  }
+}
+
+/** Each scenario yields its results; B2's rerun is B3. */
+const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
+  async B1(serverUrl) {
+    const size = { tickets: 890, messagesPerTicket: 3, contacts: 0 };
+    return withScenario(serverUrl, 'b1', { latencyMs: 200, jitterMs: 50, requestsPerMinute: 600 }, [{ slug: 'budget', size }], { EXTERNAL_API_REQUESTS_PER_MINUTE: '600' }, async ({ service, simulator, tokens }) => {
+      const { location } = await service.trigger('/api/jobs/import/budget');
+      const run = await service.waitFor(location);
+      const requests = simulator.requests.filter((r) => r.token === tokens[0]);
+      const seconds = (Math.max(...requests.map((r) => r.endedAt)) - Math.min(...requests.map((r) => r.startedAt))) / 1000;
+      const rate = requests.length / seconds;
+      const throttled = requests.filter((r) => r.status === 429).length;
+      const busiest = simulator.busiestWindow(tokens[0]!, 60_000);
+      const utilisation = rate / 10;
+      return [{
+        id: 'B1',
+        title: 'rate budget: 600 requests/min per token, 200 ± 50 ms latency',
+        target: 'utilisation = achieved requests/s ÷ 10 ≥ 0.95; zero 429s; never more than 600 in any 60 s window',
+        figures: [
+          `run ${run.status}: ${requests.length} requests in ${seconds.toFixed(1)} s = ${rate.toFixed(2)} requests/s → utilisation ${utilisation.toFixed(2)}`,
+          `busiest 60 s window at the upstream: ${busiest} requests (budget 600, used ${(busiest / 6).toFixed(0)}%)`,
+          `429s: ${throttled}; peak concurrency: ${simulator.peakConcurrency(tokens[0]!)}`,
+        ],
+        met: run.status === 'succeeded' && utilisation >= 0.95 && throttled === 0 && busiest <= 600,
+      }];
+    });
+  },
+
+  async B2(serverUrl) {
+    const size = { tickets: 5000, messagesPerTicket: 20, contacts: 0 };
+    return withScenario(serverUrl, 'b2', {}, [{ slug: 'ingest', size }], UNTHROTTLED, async ({ service, pool, datasets }) => {
+      const { location } = await service.trigger('/api/jobs/import/ingest');
+      const run = await service.waitFor(location);
+      const stats = run.stats.ingest!;
+      const rows = (stats.tickets ?? 0) + (stats.messages ?? 0);
+      const importRate = rows / (clientElapsedMs(stats) / 1000);
+      const bare = await bareInsert(pool, datasets[0]!);
+      const bareRate = bare.rows / (bare.ms / 1000);
+      const ratio = importRate / bareRate;
+
+      const rerun = await service.trigger('/api/jobs/import/ingest');
+      const wall = Date.now();
+      const noop = await service.waitFor(rerun.location);
+      const noopWall = Date.now() - wall;
+      const b3: Result = {
+        id: 'B3',
+        title: 'no-op rerun: nothing changed upstream',
+        target: 'exactly 1 upstream request and done in under a second',
+        figures: [`run ${noop.status}: ${noop.stats.ingest!.upstreamRequests} upstream request(s), client processing ${clientElapsedMs(noop.stats.ingest!)} ms (trigger → seen finished by polling: ${noopWall} ms)`],
+        met: noop.status === 'succeeded' && noop.stats.ingest!.upstreamRequests === 1 && clientElapsedMs(noop.stats.ingest!) < 1000,
+      };
+      const b2: Result = {
+        id: 'B2',
+        title: 'ingest: unthrottled, no latency, 5,000 tickets × 20 messages',
+        target: 'rows/s of the whole import ÷ rows/s of a bare pg multi-row INSERT … ON CONFLICT DO UPDATE of the same rows ≥ 0.8',
+        figures: [
+          `import (HTTP + parsing + storing, ${stats.upstreamRequests} requests): ${rows} rows in ${(clientElapsedMs(stats) / 1000).toFixed(1)} s = ${Math.round(importRate)} rows/s`,
+          `bare pg multi-row upsert, 1,000 rows per statement: ${bare.rows} rows in ${(bare.ms / 1000).toFixed(1)} s = ${Math.round(bareRate)} rows/s`,
+          `ratio ${ratio.toFixed(2)}`,
+        ],
+        met: run.status === 'succeeded' && ratio >= 0.8,
+      };
+      return [b2, b3];
+    });
+  },
+
+  async B4(serverUrl) {
+    const size = { tickets: 2000, messagesPerTicket: 2, contacts: 0 };
+    return withScenario(serverUrl, 'b4', { latencyMs: 100 }, [{ slug: 'triggered', size }], { EXTERNAL_API_REQUESTS_PER_MINUTE: '600' }, async ({ service, pool }) => {
+      const result = await autocannon({
+        url: `http://127.0.0.1:${service.port}/api/jobs/import/triggered`,
+        method: 'POST',
+        headers: { 'x-admin-token': ADMIN_TOKEN },
+        connections: 50,
+        duration: 10,
+      });
+      const burst = await Promise.all(Array.from({ length: 100 }, () => service.trigger('/api/jobs/import/triggered')));
+      const { rows } = await pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM job_runs WHERE slug = 'triggered' AND status IN ('queued', 'running') GROUP BY status`);
+      const active = rows.find((r) => r.status === 'running')?.n ?? 0;
+      const queued = rows.find((r) => r.status === 'queued')?.n ?? 0;
+      const p99 = result.latency.p99;
+      return [{
+        id: 'B4',
+        title: 'trigger endpoint: 10 s of autocannon, 50 connections, POST /api/jobs/import/<slug>',
+        target: 'p99 ≤ 20 ms; 100 simultaneous triggers for one client → one active run and at most one queued',
+        figures: [
+          `${result.requests.total} requests, ${Math.round(result.requests.average)} requests/s; latency p50 ${result.latency.p50} ms, p99 ${p99} ms, max ${result.latency.max} ms; non-2xx ${result.non2xx}, errors ${result.errors}`,
+          `after 100 simultaneous triggers: ${active} running, ${queued} queued; 202s: ${burst.filter((r) => r.status === 202).length}/100`,
+        ],
+        met: p99 <= 20 && result.non2xx === 0 && active <= 1 && queued <= 1,
+      }];
+    });
+  },
+
+  async B5(serverUrl) {
+    const size = { tickets: 20_000, messagesPerTicket: 50, contacts: 0 };
+    return withScenario(serverUrl, 'b5', {}, [{ slug: 'memory', size }], UNTHROTTLED, async ({ service }) => {
+      const { location } = await service.trigger('/api/jobs/import/memory');
+      const run = await service.waitFor(location);
+      const stats = run.stats.memory!;
+      const peak = await peakRssMb(service.service.child.pid!);
+      return [{
+        id: 'B5',
+        title: 'memory: 1,000,000 messages (20,000 tickets × 50), unthrottled',
+        target: 'peak RSS of the service ≤ 250 MB, and it completes',
+        figures: [
+          `run ${run.status}: ${stats.tickets} tickets, ${stats.messages} messages in ${(clientElapsedMs(stats) / 1000).toFixed(1)} s (${Math.round(((stats.tickets ?? 0) + (stats.messages ?? 0)) / (clientElapsedMs(stats) / 1000))} rows/s)`,
+          `peak RSS of the service process (VmHWM): ${peak} MB`,
+        ],
+        met: run.status === 'succeeded' && stats.messages === 1_000_000 && peak <= 250,
+      }];
+    });
+  },
+
+  async B6(serverUrl) {
+    const size = { tickets: 290, messagesPerTicket: 2, contacts: 0 };
+    const options = { latencyMs: 200, jitterMs: 50, requestsPerMinute: 600 };
+    const env = { EXTERNAL_API_REQUESTS_PER_MINUTE: '600', WORKER_CONCURRENCY: '4' };
+    const one = await withScenario(serverUrl, 'b6_one', options, [{ slug: 'solo', size }], env, async ({ service }) => {
+      const started = Date.now();
+      await service.waitFor((await service.trigger('/api/jobs/import/solo')).location);
+      return Date.now() - started;
+    });
+    const clients = ['p1', 'p2', 'p3', 'p4'].map((slug) => ({ slug, size }));
+    const four = await withScenario(serverUrl, 'b6_four', options, clients, env, async ({ service, simulator, tokens }) => {
+      const started = Date.now();
+      const run = await service.waitFor((await service.trigger('/api/jobs/import')).location);
+      const elapsed = Date.now() - started;
+      return { elapsed, run, throttled: tokens.map((t) => simulator.requests.filter((r) => r.token === t && r.status === 429).length) };
+    });
+    const ratio = four.elapsed / one;
+    return [{
+      id: 'B6',
+      title: 'parallel clients: 4 clients, each 600/min and 200 ms latency',
+      target: 'wall time of the 4 together ≤ 1.15 × one client alone',
+      figures: [`one client: ${(one / 1000).toFixed(1)} s; four clients: ${(four.elapsed / 1000).toFixed(1)} s; ratio ${ratio.toFixed(2)}; 429s per client: ${four.throttled.join(', ')}`],
+      met: four.run.status === 'succeeded' && ratio <= 1.15,
+    }];
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => /^B\d$/.test(a));
+  const order = ['B1', 'B2', 'B4', 'B5', 'B6'].filter((id) => !wanted.length || wanted.includes(id) || (id === 'B2' && wanted.includes('B3')));
+  const dir = join(tmpdir(), `helpdesk-importer-bench-${process.pid}`);
+  const database = await startEmbeddedPostgres({ dir, persistent: false });
+  const results: Result[] = [];
+  try {
+    for (const id of order) {
+      log(`▶ ${id}…`);
+      for (const result of await scenarios[id]!(database.url)) {
+        results.push(result);
+        log(`  ${result.met ? '✓' : '✗'} ${result.id} ${result.title}\n    ${result.figures.join('\n    ')}`);
+      }
+    }
+  } finally {
+    await database.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  await writeReport(results, process.argv.slice(2));
+  if (results.some((r) => !r.met)) process.exitCode = 1;
+}
+
+async function writeReport(results: Result[], args: string[]): Promise<void> {
+  const cpu = cpus();
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` (tools/bench/bench.ts) on ${new Date().toISOString()}.`,
+    '',
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB memory, Node ${process.version}, ${process.platform}.`,
+    'Every scenario runs the real service process (`src/main.ts`, pg-boss queue) against the upstream simulator',
+    '(tools/upstream-simulator) and an embedded PostgreSQL 18 on this machine, in a fresh database.',
+    '',
+    '| | scenario | target | result | met |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.id} | ${r.title} | ${r.target} | ${r.figures.join('<br>')} | ${r.met ? '✓' : '✗'} |`),
+    '',
+  ];
+  await mkdir('docs', { recursive: true });
+  await writeFile('docs/benchmarks.md', lines.join('\n'));
+  log('wrote docs/benchmarks.md');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error)?.stack ?? error}\n`);
+  process.exit(1);
+});
