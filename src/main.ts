@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // The queue library settles some jobs without awaiting them: a database hiccup there is logged, not fatal.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;

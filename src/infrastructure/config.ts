@@ -24,7 +24,7 @@ const environmentSchema = z.object({
   WORKER_CONCURRENCY: positiveInt(4),
   JOB_HISTORY_DAYS: positiveInt(90),
   JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).default(2),
-  JOB_EXPIRE_SECONDS: positiveInt(7200),
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().max(86_399, 'must be less than 86400 (the queue caps a job at 24 h)').default(82_800),
   JOB_ORPHAN_AFTER_SECONDS: positiveInt(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,11 +7,13 @@ import { ListClientsUseCase } from '../application/clients/list-clients.use-case
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
 import { ImportTicketsUseCase } from '../application/import-tickets/import-tickets.use-case.js';
+import { AbandonJobUseCase } from '../application/jobs/abandon-job.use-case.js';
 import { CancelJobUseCase } from '../application/jobs/cancel-job.use-case.js';
 import { FanOutRunUseCase } from '../application/jobs/fan-out-run.use-case.js';
 import { GetJobUseCase } from '../application/jobs/get-job.use-case.js';
 import { ListJobsUseCase } from '../application/jobs/list-jobs.use-case.js';
 import { PruneJobHistoryUseCase } from '../application/jobs/prune-job-history.use-case.js';
+import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-stalled-runs.use-case.js';
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import type { ImportSettings, JobSettings } from '../application/settings.js';
@@ -77,10 +79,13 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
     fanOut: (runId) => c.resolve(FanOutRunUseCase).execute(runId),
-    runClient: (runId, clientId, signal) => c.resolve(RunClientJobUseCase).execute(runId, clientId, signal),
+    runClient: (job, signal) => c.resolve(RunClientJobUseCase).execute(job, signal),
+    abandon: (job, reason) => c.resolve(AbandonJobUseCase).execute(job, reason),
   });
   if (settings.durableQueue) {
     const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.jobs.workerConcurrency + 2 });
+    // An idle connection dropped by the server must not crash the process; the next use reconnects.
+    pool.on('error', (error) => settings.logger.warn({ err: error.message }, 'a lock connection was lost'));
     const lock = new PgAdvisoryClientLock(pool);
     c.registerInstance(LOCK_POOL, pool);
     c.registerInstance(TOKENS.ClientLock, lock);
@@ -102,6 +107,8 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     GetJobUseCase,
     ListJobsUseCase,
     CancelJobUseCase,
+    AbandonJobUseCase,
+    RescheduleStalledRunsUseCase,
     PruneJobHistoryUseCase,
     RegisterClientUseCase,
     UpdateClientUseCase,
@@ -117,7 +124,11 @@ export async function startWorkers(c: DependencyContainer): Promise<void> {
   const scheduler = c.resolve<JobScheduler>(TOKENS.JobScheduler);
   if (!(scheduler instanceof PgBossJobScheduler)) return;
   const handlers = c.resolve<JobHandlers>(TOKENS.JobHandlers);
-  await scheduler.startWorkers({ ...handlers, pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute() });
+  await scheduler.startWorkers({
+    ...handlers,
+    pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute(),
+    rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),
+  });
 }
 
 /** Lets running jobs reach a checkpoint (durable queue) or finish (in-process), then closes the pools. */

@@ -125,7 +125,25 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     expect(await counts(clientId)).to.deep.equal({ tickets: 400, messages: 400 });
   });
 
+  it('when the database connection holding a client lock dies mid-run, then the process survives and the run still completes once', async () => {
+    simulator.addAccount('tok-acme', 'acme', generateDataset(5, { tickets: 500, messagesPerTicket: 1, contacts: 0 }));
+    const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
+    const service = start();
+    await trigger(await service.listening, '/api/jobs/import/acme');
+    await waitFor(async () => (await runs())[0]?.stats?.acme?.pages >= 1, 'a first page');
+
+    const { rows } = await sql().query(`SELECT pg_terminate_backend(pid) AS killed FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+    const [run] = await waitFor(allFinished, 'the run to finish after the lock was lost');
+
+    expect(rows.length).to.be.greaterThan(0);
+    expect(run).to.include({ status: 'succeeded' });
+    expect(await counts(clientId)).to.deep.equal({ tickets: 500, messages: 500 });
+    expect(service.child.exitCode).to.equal(null);
+  });
+
   it('when two worker processes share 6 clients and "all" is triggered twice, then every client is imported and no client ever runs twice at once', async () => {
+    simulator = await replaceSimulator(simulator, new UpstreamSimulator({ latencyMs: 60 }));
+    baseUrl = await simulator.listen();
     const clients: { id: string; token: string }[] = [];
     for (let i = 0; i < 6; i++) {
       const token = `tok-${i}`;
@@ -147,10 +165,15 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
 
     expect(finished.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded']);
     for (const client of clients) expect(await counts(client.id)).to.deep.equal({ tickets: 120, messages: 120 });
+    for (const client of clients) {
+      // One import lists tickets one page at a time: two listings in flight at once for one token
+      // would be two runs on that client at once, as the upstream sees it.
+      expect(simulator.peakConcurrency(client.token, '/ticket'), `${client.token} listed by two runs at once`).to.equal(1);
+    }
     for (let i = 0; i < 6; i++) {
       const intervals = finished
         .map((r) => r.stats[`client-${i}`])
-        .filter(Boolean)
+        .filter((s) => s?.startedAt)
         .map((s) => [Date.parse(s.startedAt), Date.parse(s.finishedAt)] as const)
         .sort((x, y) => x[0] - y[0]);
       for (let k = 1; k < intervals.length; k++) expect(intervals[k]![0], `client-${i} runs overlap`).to.be.at.least(intervals[k - 1]![1]);

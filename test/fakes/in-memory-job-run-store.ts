@@ -108,15 +108,13 @@ export class InMemoryJobRunStore implements JobRunStore {
   /** Like the Prisma adapter, stamps `cancelRequestedAt` once (queued or running) and leaves finished runs alone. */
   async requestCancel(id: string): Promise<JobRun | null> {
     const run = this.runs.get(id)?.run;
-    if (!run) return null;
-    if (run.status === 'queued' || run.status === 'running') {
-      const now = this.now();
-      if (run.status === 'queued') {
-        Object.assign(run, { status: 'cancelled', finishedAt: now });
-        for (const entry of Object.values(run.stats)) entry.status = 'cancelled';
-      }
-      run.cancelRequestedAt ??= now;
+    if (run?.status !== 'queued' && run?.status !== 'running') return null;
+    const now = this.now();
+    if (run.status === 'queued') {
+      Object.assign(run, { status: 'cancelled', finishedAt: now });
+      for (const entry of Object.values(run.stats)) entry.status = 'cancelled';
     }
+    run.cancelRequestedAt ??= now;
     return structuredClone(run);
   }
 
@@ -129,5 +127,17 @@ export class InMemoryJobRunStore implements JobRunStore {
       }
     }
     return deleted;
+  }
+
+  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {
+    for (const [id, { run }] of this.runs) {
+      const entry = run.stats[slug];
+      if (id !== exceptRunId && run.kind === kind && entry?.status === 'succeeded' && entry.startedAt && Date.parse(entry.startedAt) >= since.getTime()) return id;
+    }
+    return null;
+  }
+
+  async currentTime(): Promise<Date> {
+    return this.now();
   }
 }

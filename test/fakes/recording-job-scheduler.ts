@@ -1,11 +1,9 @@
 import type { Client } from '../../src/domain/clients/client.js';
+import type { ClientJob } from '../../src/domain/jobs/client-job.js';
 import type { JobRun } from '../../src/domain/jobs/job-run.js';
 import type { JobScheduler } from '../../src/domain/ports/job-scheduler.port.js';
 
-export interface ScheduledClientJob {
-  runId: string;
-  clientId: string;
-}
+export type ScheduledClientJob = ClientJob;
 
 /**
  * A scheduler that runs nothing. It records every call, and what it queued: like the port
@@ -36,7 +34,7 @@ export class RecordingJobScheduler implements JobScheduler {
     this.clientCalls.push({ run: structuredClone(run), clients: structuredClone(clients) });
     for (const client of clients) {
       const key = `${run.id}:${client.id}`;
-      if (!this.clientJobs.has(key)) this.clientJobs.set(key, { runId: run.id, clientId: client.id });
+      if (!this.clientJobs.has(key)) this.clientJobs.set(key, { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug });
     }
   }
 }

@@ -106,8 +106,9 @@ export class UpstreamSimulator {
     }
   }
 
-  peakConcurrency(token: string): number {
-    return this.peak.get(token) ?? 0;
+  /** Most requests with this token in flight at once; `path` narrows it to one endpoint (e.g. `/ticket`). */
+  peakConcurrency(token: string, path?: string): number {
+    return this.peak.get(path ? `${token} ${path}` : token) ?? 0;
   }
 
   /** The most requests (not answered 429) with one token that arrived within any window. */
@@ -138,12 +139,15 @@ export class UpstreamSimulator {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const account = this.accounts.get(token);
     const path = url.pathname.replace(/^\/api\/v1/, '');
-    const concurrent = (this.inFlight.get(token) ?? 0) + 1;
-    this.inFlight.set(token, concurrent);
-    this.peak.set(token, Math.max(this.peak.get(token) ?? 0, concurrent));
+    const keys = [token, `${token} ${path}`];
+    for (const key of keys) {
+      const concurrent = (this.inFlight.get(key) ?? 0) + 1;
+      this.inFlight.set(key, concurrent);
+      this.peak.set(key, Math.max(this.peak.get(key) ?? 0, concurrent));
+    }
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}, raw?: string) => {
       this.requests.push({ token, path, query: url.search, status, startedAt, endedAt: Date.now() });
-      this.inFlight.set(token, (this.inFlight.get(token) ?? 1) - 1);
+      for (const key of keys) this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(raw ?? JSON.stringify(body));
     };

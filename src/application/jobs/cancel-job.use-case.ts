@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { NotFoundError, RunAlreadyFinishedError } from '../../domain/errors.js';
-import { FINISHED_JOB_STATUSES, type JobRun } from '../../domain/jobs/job-run.js';
+import type { JobRun } from '../../domain/jobs/job-run.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 import { TOKENS } from '../tokens.js';
 
@@ -13,11 +13,10 @@ export class CancelJobUseCase {
   constructor(@inject(TOKENS.JobRunStore) private readonly runs: JobRunStore) {}
 
   async execute(id: string): Promise<JobRun> {
+    const run = await this.runs.requestCancel(id);
+    if (run) return run;
     const existing = await this.runs.findById(id);
     if (!existing) throw new NotFoundError(`no job ${id}`);
-    if (FINISHED_JOB_STATUSES.includes(existing.status)) throw new RunAlreadyFinishedError(id, existing.status);
-    const run = await this.runs.requestCancel(id);
-    if (!run) throw new NotFoundError(`no job ${id}`);
-    return run;
+    throw new RunAlreadyFinishedError(id, existing.status);
   }
 }

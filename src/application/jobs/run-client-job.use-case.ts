@@ -1,7 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { RunCancelledError } from '../../domain/errors.js';
-import { FINISHED_CLIENT_STATUSES, FINISHED_JOB_STATUSES, type ClientRunStats, type JobKind } from '../../domain/jobs/job-run.js';
+import type { ClientJob } from '../../domain/jobs/client-job.js';
+import { FINISHED_CLIENT_STATUSES, FINISHED_JOB_STATUSES, type ClientRunStats, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { ClientRepository } from '../../domain/ports/client-repository.port.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
@@ -11,15 +12,19 @@ import { ImportTicketsUseCase } from '../import-tickets/import-tickets.use-case.
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
+import { emptyClientStats, endRunWhenClientsFinish } from './end-run-when-clients-finish.js';
 
-type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt'>;
+type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt' | 'coveredBy'>;
 
 /**
  * One client's share of a run: import its tickets or sync its contacts under the client's
  * lock (never two runs of a kind on one client at once), recording progress at every
- * checkpoint. It stops at a page boundary when the run is cancelled (the client ends
- * `cancelled`) or when `signal` aborts (shutdown: the error propagates so the job is retried
- * and resumes from the checkpoints). The last client to finish ends the run.
+ * checkpoint. The work is skipped when a run that started after this one was requested has
+ * already done it (so any number of triggers while a client is busy cost one follow-up), or
+ * when the client was deleted or deactivated meanwhile. It stops at a page boundary when the
+ * run is cancelled (the client ends `cancelled`), and when `signal` aborts (shutdown) or the
+ * lock is lost: the error then propagates so the queue retries the job, which resumes from
+ * the checkpoints. The last client to finish ends the run.
  */
 @injectable()
 export class RunClientJobUseCase {
@@ -33,33 +38,49 @@ export class RunClientJobUseCase {
     @inject(SyncContactsUseCase) private readonly syncContacts: SyncContactsUseCase,
   ) {}
 
-  async execute(runId: string, clientId: string, signal?: AbortSignal): Promise<void> {
-    const run = await this.runs.findById(runId);
+  async execute(job: ClientJob, signal?: AbortSignal): Promise<void> {
+    const run = await this.runs.findById(job.runId);
     if (!run || FINISHED_JOB_STATUSES.includes(run.status)) return;
-    const client = await this.clients.findById(clientId);
-    if (!client) return;
-    await this.lock.runExclusive(`${run.kind}:${client.id}`, () => this.process(run.id, client, signal));
-    await this.endRunIfAllClientsFinished(run.id);
+    const client = await this.clients.findById(job.clientId);
+    if (!client?.active) {
+      await this.runs.saveClientStats(run.id, job.slug, { ...emptyClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
+    } else {
+      await this.lock.runExclusive(`${run.kind}:${client.id}`, (lockLost) => this.process(run.id, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
+    }
+    await endRunWhenClientsFinish(this.runs, run.id);
   }
 
-  private async process(runId: string, client: Client, signal: AbortSignal | undefined): Promise<void> {
-    // Read again: while this job waited for the lock, the run may have been cancelled.
+  private async process(runId: string, client: Client, signal: AbortSignal): Promise<void> {
+    // Read again: while this job waited for the lock, the run may have been cancelled, or this
+    // client finished by an earlier delivery of the same job.
     const run = await this.runs.findById(runId);
     if (!run || FINISHED_JOB_STATUSES.includes(run.status)) return;
+    const entry = run.stats[client.slug];
+    if (entry && FINISHED_CLIENT_STATUSES.includes(entry.status)) return;
     if (run.cancelRequestedAt) {
-      await this.runs.saveClientStats(run.id, client.slug, { ...emptyStats(), status: 'cancelled' });
+      await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'cancelled' });
+      return;
+    }
+    const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, run.requestedAt, run.id);
+    if (coveredBy) {
+      await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'succeeded', coveredBy });
       return;
     }
     // Cancelled between the read above and now: it must not start.
     if (!(await this.runs.markRunning(run.id))) return;
+    await this.work(run, client, signal);
+  }
+
+  private async work(run: JobRun, client: Client, signal: AbortSignal): Promise<void> {
     // Counted inside the lock: a run waiting for it must not be charged the other run's requests.
     const before = this.usage.snapshot(client.id);
-    const startedAt = new Date().toISOString();
+    // The database's clock, so that runs started in different processes compare correctly.
+    const startedAt = (await this.runs.currentTime()).toISOString();
     let latest: ClientWork | undefined;
     const record = async (status: ClientRunStats['status'], error?: string) => {
       const now = this.usage.snapshot(client.id);
       await this.runs.saveClientStats(run.id, client.slug, {
-        ...emptyStats(),
+        ...emptyClientStats(),
         ...latest,
         status,
         startedAt,
@@ -73,17 +94,17 @@ export class RunClientJobUseCase {
 
     try {
       await record('running');
-      latest = await this.work(run.kind, client, async (report) => {
+      latest = await this.perform(run.kind, client, async (report) => {
         latest = { ...report };
         await record('running');
-        signal?.throwIfAborted();
+        signal.throwIfAborted();
         const current = await this.runs.findById(run.id);
         if (!current || current.cancelRequestedAt || FINISHED_JOB_STATUSES.includes(current.status)) throw new RunCancelledError();
       });
       await record('succeeded');
       this.logger.info({ runId: run.id, kind: run.kind, client: client.slug, ...latest }, 'client run finished');
     } catch (error) {
-      if (signal?.aborted) {
+      if (signal.aborted) {
         await record('queued');
         throw error;
       }
@@ -97,22 +118,7 @@ export class RunClientJobUseCase {
     }
   }
 
-  private work(kind: JobKind, client: Client, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
+  private perform(kind: JobKind, client: Client, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
     return kind === 'import' ? this.importTickets.execute(client, onProgress) : this.syncContacts.execute(client, onProgress);
   }
-
-  private async endRunIfAllClientsFinished(runId: string): Promise<void> {
-    const run = await this.runs.findById(runId);
-    if (!run || FINISHED_JOB_STATUSES.includes(run.status)) return;
-    const entries = Object.entries(run.stats);
-    if (!entries.every(([, s]) => FINISHED_CLIENT_STATUSES.includes(s.status))) return;
-    const failed = entries.filter(([, s]) => s.status === 'failed');
-    const status = run.cancelRequestedAt ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
-    const error = failed.length ? failed.map(([slug, s]) => `${slug}: ${s.error}`).join('\n') : null;
-    await this.runs.finish(run.id, status, error);
-  }
-}
-
-function emptyStats(): ClientRunStats {
-  return { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
 }

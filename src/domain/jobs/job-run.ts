@@ -32,6 +32,8 @@ export interface ClientRunStats {
   cursorBefore: string | null;
   cursorAfter: string | null;
   error?: string;
+  /** Set when a later-started run of this client already did the work this run was asked for. */
+  coveredBy?: string;
 }
 
 export interface JobRun {

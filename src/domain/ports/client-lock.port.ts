@@ -1,4 +1,9 @@
 /** Mutual exclusion per key, so one client is never processed by two runs of a kind at once. */
 export interface ClientLock {
-  runExclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Waits for the lock of `key`, then runs `work` holding it. `work` receives a signal that
+   * aborts if the lock is lost meanwhile (its holder's database connection died): it must then
+   * stop at its next safe point. Waiting gives up, rejecting, when `signal` aborts.
+   */
+  runExclusive<T>(key: string, work: (lockLost: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
 }

@@ -21,8 +21,15 @@ export interface JobRunStore {
   saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun>;
   /** Ends a queued or running run; returns false when it had already ended. */
   finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean>;
-  /** A queued run is cancelled at once; a running one is marked for its clients to stop. Null when unknown. */
+  /** A queued run is cancelled at once; a running one is marked for its clients to stop. Null when it was not queued or running. */
   requestCancel(id: string): Promise<JobRun | null>;
+  /**
+   * The run (other than `exceptRunId`) in which this client's work of that kind succeeded having
+   * started at or after `since`: it already covers a trigger made at `since`. Null if none.
+   */
+  findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null>;
+  /** The database's clock: it orders runs across processes whose own clocks may disagree. */
+  currentTime(): Promise<Date>;
   /** Deletes finished runs requested before `before`; returns how many. */
   deleteFinishedBefore(before: Date): Promise<number>;
 }

@@ -4,8 +4,8 @@ import { describeError } from '../../application/jobs/describe-error.js';
 import { TOKENS } from '../../application/tokens.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { JobRun } from '../../domain/jobs/job-run.js';
-import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
+import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 
@@ -16,7 +16,8 @@ import { INFRA_TOKENS } from '../infra-tokens.js';
  */
 @injectable()
 export class InProcessJobScheduler implements JobScheduler {
-  private readonly scheduled = new Set<string>();
+  /** Jobs scheduled and not finished yet: scheduling one of them again is a no-op. */
+  private readonly pending = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly limit: LimitFunction;
 
@@ -33,7 +34,10 @@ export class InProcessJobScheduler implements JobScheduler {
   }
 
   async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
-    for (const client of clients) this.start(`${run.id}:${client.id}`, () => this.limit(() => this.handlers.runClient(run.id, client.id)));
+    for (const client of clients) {
+      const job = { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug };
+      this.start(`${run.id}:${client.id}`, () => this.limit(() => this.handlers.runClient(job)));
+    }
   }
 
   /** Resolves when every scheduled job has finished (tests, embedding, shutdown). */
@@ -42,16 +46,15 @@ export class InProcessJobScheduler implements JobScheduler {
   }
 
   private start(key: string, work: () => Promise<void>): void {
-    if (this.scheduled.has(key)) return;
-    this.scheduled.add(key);
+    if (this.pending.has(key)) return;
+    this.pending.add(key);
     const job: Promise<void> = Promise.resolve()
       .then(work)
-      .catch((error: unknown) => {
-        // Forgotten, so that scheduling it again (a later trigger) retries it.
-        this.scheduled.delete(key);
-        this.logger.error({ job: key, err: describeError(error) }, 'background job crashed');
-      })
-      .finally(() => this.inFlight.delete(job));
+      .catch((error: unknown) => this.logger.error({ job: key, err: describeError(error) }, 'background job crashed'))
+      .finally(() => {
+        this.pending.delete(key);
+        this.inFlight.delete(job);
+      });
     this.inFlight.add(job);
   }
 }

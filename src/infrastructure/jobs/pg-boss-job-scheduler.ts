@@ -1,35 +1,38 @@
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Client } from '../../domain/clients/client.js';
-import type { JobKind, JobRun } from '../../domain/jobs/job-run.js';
-import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import type { ClientJob } from '../../domain/jobs/client-job.js';
+import type { JobRun } from '../../domain/jobs/job-run.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
+import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
 
 export const FAN_OUT_QUEUE = 'job-run-fan-out';
 export const CLIENT_QUEUE = 'job-run-client';
-export const PRUNE_QUEUE = 'job-history-prune';
+const FAN_OUT_DEAD = 'job-run-fan-out-abandoned';
+const CLIENT_DEAD = 'job-run-client-abandoned';
+const PRUNE_QUEUE = 'job-history-prune';
 
 interface FanOutData {
   runId: string;
-}
-interface ClientJobData {
-  runId: string;
-  clientId: string;
-  kind: JobKind;
 }
 
 export interface PgBossSchedulerSettings {
   /** Clients one process works on at once (`WORKER_CONCURRENCY`). */
   workerConcurrency: number;
   pollingIntervalSeconds: number;
-  /** A client job running longer than this is failed by pg-boss and retried (it then waits for the lock). */
+  /** pg-boss fails a client job running longer than this (< 24 h); its retry then waits for the lock. */
   clientJobExpireSeconds: number;
   /** An active client job whose client lock is free for this long belongs to a dead process. */
   orphanAfterSeconds: number;
   /** How long shutdown waits for the pages in flight. */
   shutdownTimeoutMs: number;
+}
+
+export interface WorkerHandlers extends JobHandlers {
+  pruneHistory(): Promise<number>;
+  rescheduleStalledRuns(): Promise<number>;
 }
 
 /**
@@ -40,8 +43,9 @@ export interface PgBossSchedulerSettings {
  * Per-client exclusion is the advisory lock held while a client job works, not a pg-boss
  * singleton policy: pg-boss 10 keeps handing out the oldest job of a busy key and so starves
  * the other clients behind it. A process killed mid-job leaves its job `active`; as the lock
- * died with it, the orphan sweep finds such jobs (active, lock free) and fails them into a
- * retry, which resumes from the checkpoints.
+ * died with it, the sweep finds such jobs (active, lock free) and fails them into a retry,
+ * which resumes from the checkpoints. A job whose retries run out lands in a dead-letter queue
+ * whose worker records it failed, so its run still ends.
  */
 export class PgBossJobScheduler implements JobScheduler {
   private readonly shutdown = new AbortController();
@@ -55,24 +59,6 @@ export class PgBossJobScheduler implements JobScheduler {
     private readonly logger: Logger,
   ) {}
 
-  /** Creates the queues (idempotent), once per process. */
-  private prepare(): Promise<void> {
-    this.queuesReady ??= this.createQueues();
-    return this.queuesReady;
-  }
-
-  private async createQueues(): Promise<void> {
-    await this.boss.createQueue(FAN_OUT_QUEUE, { name: FAN_OUT_QUEUE, retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 });
-    await this.boss.createQueue(CLIENT_QUEUE, {
-      name: CLIENT_QUEUE,
-      retryLimit: 20,
-      retryDelay: 1,
-      retryBackoff: true,
-      expireInSeconds: this.settings.clientJobExpireSeconds,
-    });
-    await this.boss.createQueue(PRUNE_QUEUE, { name: PRUNE_QUEUE });
-  }
-
   async scheduleRun(run: JobRun): Promise<void> {
     await this.prepare();
     await this.boss.send(FAN_OUT_QUEUE, { runId: run.id } satisfies FanOutData, { id: run.id });
@@ -84,37 +70,74 @@ export class PgBossJobScheduler implements JobScheduler {
       clients.map((client) => ({
         name: CLIENT_QUEUE,
         id: derivedUuid(run.id, client.id),
-        data: { runId: run.id, clientId: client.id, kind: run.kind } satisfies ClientJobData,
+        data: { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug } satisfies ClientJob,
       })),
     );
   }
 
-  /** Starts taking jobs: the fan-out queue, `workerConcurrency` client workers, the orphan sweep and the history pruning. */
-  async startWorkers(handlers: JobHandlers & { pruneHistory(): Promise<number> }): Promise<void> {
+  /** Starts taking jobs: fan-outs, `workerConcurrency` client workers, dead letters, the sweep and the history pruning. */
+  async startWorkers(handlers: WorkerHandlers): Promise<void> {
     await this.prepare();
     const options = { batchSize: 1, pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
     await this.boss.work<FanOutData>(FAN_OUT_QUEUE, options, async ([job]) => {
       if (job) await handlers.fanOut(job.data.runId);
     });
     for (let i = 0; i < this.settings.workerConcurrency; i++) {
-      await this.boss.work<ClientJobData>(CLIENT_QUEUE, options, async ([job]) => {
-        if (job) await handlers.runClient(job.data.runId, job.data.clientId, this.shutdown.signal);
+      await this.boss.work<ClientJob>(CLIENT_QUEUE, options, async ([job]) => {
+        if (job) await handlers.runClient(job.data, this.shutdown.signal);
       });
     }
+    await this.boss.work<FanOutData>(FAN_OUT_DEAD, options, async ([job]) => {
+      if (job) await handlers.abandon({ runId: job.data.runId }, 'its fan-out failed on every attempt');
+    });
+    await this.boss.work<ClientJob>(CLIENT_DEAD, options, async ([job]) => {
+      if (job) await handlers.abandon({ runId: job.data.runId, client: job.data }, 'its job was interrupted on every attempt (crashes, shutdowns or lost locks)');
+    });
     await this.boss.schedule(PRUNE_QUEUE, '17 * * * *');
     await this.boss.work(PRUNE_QUEUE, async () => {
       const deleted = await handlers.pruneHistory();
       if (deleted) this.logger.info({ deleted }, 'pruned old job runs');
     });
-    await this.failOrphanedJobs();
-    this.sweeper = setInterval(() => void this.failOrphanedJobs(), Math.max(1000, (this.settings.orphanAfterSeconds * 1000) / 2));
+    const sweep = async () => {
+      await this.failOrphanedJobs();
+      const rescheduled = await handlers.rescheduleStalledRuns().catch(() => 0);
+      if (rescheduled) this.logger.warn({ rescheduled }, 'rescheduled runs whose scheduling was lost');
+    };
+    await sweep();
+    this.sweeper = setInterval(() => void sweep(), Math.max(1000, (this.settings.orphanAfterSeconds * 1000) / 2));
   }
 
   /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
+    for (const queue of [FAN_OUT_QUEUE, CLIENT_QUEUE, FAN_OUT_DEAD, CLIENT_DEAD, PRUNE_QUEUE]) await this.boss.offWork(queue).catch(() => {});
     this.shutdown.abort(new Error('shutting down'));
     await this.boss.stop({ graceful: true, wait: true, timeout: this.settings.shutdownTimeoutMs });
+  }
+
+  /** Creates the queues once per process, serialised across processes (concurrent creation deadlocks). */
+  private prepare(): Promise<void> {
+    this.queuesReady ??= this.lock.runExclusive('pgboss:queues', () => this.createQueues()).catch((error: unknown) => {
+      this.queuesReady = undefined;
+      throw error;
+    });
+    return this.queuesReady;
+  }
+
+  private async createQueues(): Promise<void> {
+    const queues: PgBoss.Queue[] = [
+      { name: FAN_OUT_DEAD },
+      { name: CLIENT_DEAD },
+      { name: FAN_OUT_QUEUE, retryLimit: 20, retryDelay: 2, expireInSeconds: 60, deadLetter: FAN_OUT_DEAD },
+      // No backoff: an interrupted job (crash, deploy) should resume within seconds.
+      { name: CLIENT_QUEUE, retryLimit: 50, retryDelay: 2, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: CLIENT_DEAD },
+      { name: PRUNE_QUEUE },
+    ];
+    for (const queue of queues) {
+      await this.boss.createQueue(queue.name, queue);
+      // createQueue keeps an existing queue's settings: apply the current ones.
+      await this.boss.updateQueue(queue.name, queue);
+    }
   }
 
   private async failOrphanedJobs(): Promise<void> {
@@ -124,9 +147,9 @@ export class PgBossJobScheduler implements JobScheduler {
          WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
         [CLIENT_QUEUE, this.settings.orphanAfterSeconds],
       );
-      for (const job of jobs.rows as { id: string; data: ClientJobData }[]) {
+      for (const job of jobs.rows as { id: string; data: ClientJob }[]) {
         if (!(await this.lock.isFree(`${job.data.kind}:${job.data.clientId}`))) continue;
-        this.logger.warn({ runId: job.data.runId, jobId: job.id }, 'a client job lost its worker: retrying it');
+        this.logger.warn({ runId: job.data.runId, client: job.data.slug, jobId: job.id }, 'a client job lost its worker: retrying it');
         await this.boss.fail(CLIENT_QUEUE, job.id, { reason: 'worker process vanished' });
       }
     } catch (error) {

@@ -18,22 +18,26 @@ export class PrismaJobRunStore implements JobRunStore {
   constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
 
   /**
-   * The partial unique index `job_runs_one_queued_per_target` makes "insert unless one is
-   * queued" atomic across concurrent triggers and processes.
+   * One statement: insert a queued run, or (the partial unique index
+   * `job_runs_one_queued_per_target` refusing a second queued run for the same kind and slug)
+   * return the one already queued. Atomic across concurrent triggers and processes.
    */
   async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
     for (;;) {
-      const inserted = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
-        `INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
-         ON CONFLICT (kind, slug) WHERE status = 'queued' DO NOTHING
-         RETURNING ${COLUMNS}`,
+      const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { coalesced: boolean })[]>(
+        `WITH inserted AS (
+           INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
+           ON CONFLICT (kind, slug) WHERE status = 'queued' DO NOTHING
+           RETURNING ${COLUMNS})
+         SELECT *, false AS coalesced FROM inserted
+         UNION ALL
+         SELECT ${COLUMNS}, true AS coalesced FROM job_runs
+         WHERE kind = $1 AND slug = $2 AND status = 'queued' AND NOT EXISTS (SELECT 1 FROM inserted)`,
         kind,
         slug,
       );
-      if (inserted[0]) return { run: toJobRun(inserted[0]), coalesced: false };
-      const queued = await this.prisma.jobRun.findFirst({ where: { kind, slug, status: 'queued' } });
-      // Between the two statements the queued run may have started: try again.
-      if (queued) return { run: toJobRun(queued), coalesced: true };
+      // Between the conflict and the read the queued run may have started: try again.
+      if (rows[0]) return { run: toJobRun(rows[0]), coalesced: rows[0].coalesced };
     }
   }
 
@@ -54,7 +58,9 @@ export class PrismaJobRunStore implements JobRunStore {
   async addClients(id: string, slugs: string[]): Promise<void> {
     const queued = Object.fromEntries(slugs.map((slug) => [slug, { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null }]));
     // Existing entries win: a repeated fan-out must not reset a client already under way.
-    await this.prisma.$executeRaw`UPDATE job_runs SET stats = ${JSON.stringify(queued)}::jsonb || stats WHERE id = ${id}::uuid`;
+    await this.prisma.$executeRaw`
+      UPDATE job_runs SET stats = ${JSON.stringify(queued)}::jsonb || stats
+      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
   }
 
   async markRunning(id: string): Promise<JobRun | null> {
@@ -83,7 +89,7 @@ export class PrismaJobRunStore implements JobRunStore {
 
   /** A queued run ends at once, its clients' entries marked cancelled too (none of them will start). */
   async requestCancel(id: string): Promise<JobRun | null> {
-    await this.prisma.$executeRaw`
+    const changed = await this.prisma.$executeRaw`
       UPDATE job_runs SET
         status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
         finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
@@ -92,7 +98,22 @@ export class PrismaJobRunStore implements JobRunStore {
                   ELSE stats END,
         cancel_requested_at = COALESCE(cancel_requested_at, now())
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
-    return this.findById(id);
+    return changed ? this.findById(id) : null;
+  }
+
+  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM job_runs
+      WHERE kind = ${kind} AND id <> ${exceptRunId}::uuid AND requested_at >= ${since}::timestamptz - interval '1 day'
+        AND stats -> ${slug} ->> 'status' = 'succeeded'
+        AND (stats -> ${slug} ->> 'startedAt')::timestamptz >= ${since}::timestamptz
+      LIMIT 1`;
+    return rows[0]?.id ?? null;
+  }
+
+  async currentTime(): Promise<Date> {
+    const rows = await this.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+    return rows[0]!.now;
   }
 
   async deleteFinishedBefore(before: Date): Promise<number> {

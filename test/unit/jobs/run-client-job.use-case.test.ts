@@ -57,7 +57,7 @@ function makeSut({ pageSize = 10 } = {}) {
     return run.id;
   };
   /** Runs every client job scheduled for the run, side by side, as workers would. */
-  const runClientJobs = (runId: string) => Promise.all(scheduler.scheduledClientJobs.filter((j) => j.runId === runId).map((j) => sut.execute(j.runId, j.clientId)));
+  const runClientJobs = (runId: string) => Promise.all(scheduler.scheduledClientJobs.filter((j) => j.runId === runId).map((j) => sut.execute(j)));
   /** Adds `hook` after the request counting of ticket listings. */
   const onTicketListing = (hook: ListTicketsHook) => {
     ticketSource.onListTickets = async (request) => {
@@ -143,7 +143,7 @@ describe('RunClientJobUseCase', () => {
     expect(runs.run(runId).stats.acme).to.include({ status: 'succeeded', retries: 2, rateLimited: 1 });
   });
 
-  it('when two runs import the same client at once, then each run counts only the upstream requests it made itself', async () => {
+  it('when two runs import the same client at once, then each run counts only the upstream requests it made itself, and the later-requested one is covered by the earlier one that started after it', async () => {
     // What one run alone costs: the first run to take the client's lock must be charged exactly this.
     const solo = makeSut({ pageSize: 10 });
     solo.withClient({ slug: 'acme' }, 25);
@@ -158,10 +158,41 @@ describe('RunClientJobUseCase', () => {
     await Promise.all([runClientJobs(allRun), runClientJobs(acmeRun)]);
 
     const first = runs.run(allRun).stats.acme!.upstreamRequests;
-    const second = runs.run(acmeRun).stats.acme!.upstreamRequests;
+    const second = runs.run(acmeRun).stats.acme!;
     expect(first).to.equal(soloCost);
-    expect(second).to.be.greaterThan(0);
-    expect(first + second).to.equal(ticketSource.requests.length);
+    // The all-clients run took the lock after the acme run was requested: it did that work too.
+    expect(second).to.include({ status: 'succeeded', upstreamRequests: 0, coveredBy: allRun });
+    expect(first).to.equal(ticketSource.requests.length);
+  });
+
+  it('when "all" is triggered again and again while one client is busy, then that client runs one follow-up and the later runs are covered by it', async () => {
+    const { runs, withClient, fannedOut, runClientJobs, onTicketListing } = makeSut({ pageSize: 10 });
+    const slow = withClient({ slug: 'slow' }, 5);
+    withClient({ slug: 'fast' }, 1);
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    let slowListings = 0;
+    onTicketListing(async ({ client }) => {
+      if (client.id === slow.id && ++slowListings === 1) await busy;
+    });
+    const first = await fannedOut('import', 'all');
+    const firstJobs = runClientJobs(first);
+    await new Promise((r) => setTimeout(r, 10));
+    // The second run starts (its fast client runs), so the third cannot coalesce into it.
+    const second = await fannedOut('import', 'all');
+    const secondJobs = runClientJobs(second);
+    await new Promise((r) => setTimeout(r, 10));
+    const third = await fannedOut('import', 'all');
+    const thirdJobs = runClientJobs(third);
+
+    release();
+    await Promise.all([firstJobs, secondJobs, thirdJobs]);
+
+    const entries = [first, second, third].map((id) => runs.run(id).stats.slow!);
+    expect(entries.map((e) => e.status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
+    expect(entries[1]!.coveredBy).to.equal(undefined);
+    expect(entries[2]!.coveredBy).to.equal(second);
+    expect([first, second, third].map((id) => runs.run(id).status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
   });
 
   it('when the run is a contacts sync, then the client syncs its contacts', async () => {
@@ -243,14 +274,14 @@ describe('RunClientJobUseCase', () => {
     const beta = withClient({ slug: 'beta' });
     const runId = await fannedOut('import', 'all');
 
-    await sut.execute(runId, acme.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
 
     const midway = runs.run(runId);
     expect(midway).to.include({ status: 'running', finishedAt: null });
     expect(midway.stats.acme!.status).to.equal('succeeded');
     expect(midway.stats.beta!.status).to.equal('queued');
 
-    await sut.execute(runId, beta.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: beta.id, slug: beta.slug });
 
     const run = runs.run(runId);
     expect(run).to.include({ status: 'succeeded', error: null });
@@ -280,7 +311,7 @@ describe('RunClientJobUseCase', () => {
     // The next run resumes from that cursor and completes the import.
     onTicketListing(() => {});
     const nextRun = await fannedOut('import', 'acme');
-    await sut.execute(nextRun, acme.id);
+    await sut.execute({ runId: nextRun, kind: 'import', clientId: acme.id, slug: acme.slug });
     expect(runs.run(nextRun).stats.acme).to.include({ status: 'succeeded', cursorBefore: at(10).toISOString(), cursorAfter: at(25).toISOString() });
     expect(ticketStore.tickets(acme.id)).to.have.length(25);
   });
@@ -310,12 +341,12 @@ describe('RunClientJobUseCase', () => {
     const acme = withClient({ slug: 'acme' }, 25);
     const beta = withClient({ slug: 'beta' }, 3);
     const runId = await fannedOut('import', 'all');
-    await sut.execute(runId, beta.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: beta.id, slug: beta.slug });
     onTicketListing(async ({ client }) => {
       if (client.id === acme.id) await runs.requestCancel(runId);
     });
 
-    await sut.execute(runId, acme.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
 
     const run = runs.run(runId);
     expect(run.status).to.equal('cancelled');
@@ -369,11 +400,11 @@ describe('RunClientJobUseCase', () => {
       entered.resolve();
       await release.promise;
     });
-    const earlierJob = sut.execute(earlierRun, acme.id);
+    const earlierJob = sut.execute({ runId: earlierRun, kind: 'import', clientId: acme.id, slug: acme.slug });
     await entered.promise;
     const runId = await fannedOut('import', 'all');
-    const waitingJob = sut.execute(runId, acme.id);
-    await sut.execute(runId, beta.id);
+    const waitingJob = sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
+    await sut.execute({ runId: runId, kind: 'import', clientId: beta.id, slug: beta.slug });
     const acmeRequestsBefore = ticketSource.requests.filter((r) => r.clientId === acme.id).length;
 
     await runs.requestCancel(runId);
@@ -400,7 +431,7 @@ describe('RunClientJobUseCase', () => {
     });
 
     let thrown: unknown;
-    await sut.execute(runId, acme.id, shutdown.signal).catch((error: unknown) => (thrown = error));
+    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).catch((error: unknown) => (thrown = error));
 
     expect(thrown).to.be.instanceOf(Error).with.property('message', 'shutting down');
     const run = runs.run(runId);
@@ -411,7 +442,7 @@ describe('RunClientJobUseCase', () => {
 
     // The retry resumes from the checkpoint and ends the run.
     onTicketListing(() => {});
-    await sut.execute(runId, acme.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
 
     expect(runs.run(runId).status).to.equal('succeeded');
     expect(runs.run(runId).stats.acme).to.include({ status: 'succeeded', cursorBefore: at(10).toISOString(), cursorAfter: at(25).toISOString() });
@@ -425,23 +456,24 @@ describe('RunClientJobUseCase', () => {
     await runs.finish(runId, 'failed', 'stopped by hand');
     const finished = runs.run(runId);
 
-    await sut.execute(runId, acme.id);
+    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
 
     expect(runs.run(runId)).to.deep.equal(finished);
     expect(runs.statsSaves).to.deep.equal([]);
     expect(ticketSource.requests).to.deep.equal([]);
   });
 
-  it('when the client id is unknown, then the client job does nothing', async () => {
-    const { sut, runs, ticketSource, withClient, fannedOut } = makeSut();
-    withClient({ slug: 'acme' });
+  it('when the client was deleted or deactivated before its turn, then its entry is cancelled without an upstream call and the run can end', async () => {
+    const { sut, runs, clients, ticketSource, withClient, fannedOut } = makeSut();
+    const acme = withClient({ slug: 'acme' });
     const runId = await fannedOut('import', 'acme');
-    const before = runs.run(runId);
+    clients.seed({ ...acme, active: false });
 
-    await sut.execute(runId, 'no-such-client');
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: 'acme' });
+    await sut.execute({ runId, kind: 'import', clientId: 'no-such-client', slug: 'gone' });
 
-    expect(runs.run(runId)).to.deep.equal(before);
-    expect(runs.statsSaves).to.deep.equal([]);
+    expect(runs.run(runId).stats.acme).to.include({ status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
+    expect(runs.run(runId).status).to.equal('cancelled');
     expect(ticketSource.requests).to.deep.equal([]);
   });
 
@@ -449,7 +481,7 @@ describe('RunClientJobUseCase', () => {
     const { sut, runs, ticketSource, withClient } = makeSut();
     const acme = withClient({ slug: 'acme' });
 
-    await sut.execute('no-such-run', acme.id);
+    await sut.execute({ runId: 'no-such-run', kind: 'import', clientId: acme.id, slug: acme.slug });
 
     expect(runs.statsSaves).to.deep.equal([]);
     expect(ticketSource.requests).to.deep.equal([]);

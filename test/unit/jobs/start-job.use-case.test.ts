@@ -23,7 +23,7 @@ describe('StartJobUseCase', () => {
     expect(scheduler.clientCalls).to.deep.equal([]);
   });
 
-  it('when a run is already queued for the same kind and slug, then the trigger joins it and schedules it again, which queues it once', async () => {
+  it('when a run is already queued for the same kind and slug, then the trigger joins it without scheduling anything', async () => {
     const { sut, runs, scheduler } = makeSut();
     const first = await sut.execute('import', 'acme');
 
@@ -32,9 +32,7 @@ describe('StartJobUseCase', () => {
     expect(second.coalesced).to.equal(true);
     expect(second.run.id).to.equal(first.run.id);
     expect(runs.ids()).to.deep.equal([first.run.id]);
-    // Scheduling again repairs a run whose first scheduling was lost; the port makes it idempotent.
-    expect(scheduler.runCalls.map((r) => r.id)).to.deep.equal([first.run.id, first.run.id]);
-    expect(scheduler.scheduledRuns).to.deep.equal([first.run.id]);
+    expect(scheduler.runCalls.map((r) => r.id)).to.deep.equal([first.run.id]);
   });
 
   it('when a run is queued for another kind or slug, then the trigger gets a run of its own', async () => {
