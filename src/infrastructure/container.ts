@@ -23,17 +23,17 @@ import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../domain/ports/job-handlers.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
 import type { UpstreamConfig } from './config.js';
-import { createPrismaClient, type PrismaClient } from './database/prisma-client.js';
+import { connectDatabase, type PrismaClient } from './database/prisma-client.js';
 import { INFRA_TOKENS } from './infra-tokens.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
 import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
 import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
-import { PrismaContactStore } from './prisma/prisma-contact-store.js';
+import { PgContactStore } from './pg/pg-contact-store.js';
+import { PgTicketStore } from './pg/pg-ticket-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
 import { PrismaJobRunStore } from './prisma/prisma-job-run-store.js';
-import { PrismaTicketStore } from './prisma/prisma-ticket-store.js';
 import { HttpContactSource } from './upstream/http-contact-source.js';
 import { HttpTicketSource } from './upstream/http-ticket-source.js';
 import { UpstreamConnections } from './upstream/upstream-connections.js';
@@ -58,7 +58,9 @@ const LOCK_POOL = Symbol('LockPool');
 export function buildContainer(settings: ContainerSettings): DependencyContainer {
   const c = rootContainer.createChildContainer();
 
-  c.registerInstance<PrismaClient>(INFRA_TOKENS.Prisma, createPrismaClient(settings.databaseUrl));
+  const database = connectDatabase(settings.databaseUrl);
+  c.registerInstance<PrismaClient>(INFRA_TOKENS.Prisma, database.prisma);
+  c.registerInstance(INFRA_TOKENS.Pool, database.pool);
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
@@ -72,8 +74,8 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
 
   c.registerSingleton(TOKENS.ClientRepository, PrismaClientRepository);
   c.registerSingleton(TOKENS.CursorStore, PrismaCursorStore);
-  c.registerSingleton(TOKENS.TicketStore, PrismaTicketStore);
-  c.registerSingleton(TOKENS.ContactStore, PrismaContactStore);
+  c.registerSingleton(TOKENS.TicketStore, PgTicketStore);
+  c.registerSingleton(TOKENS.ContactStore, PgContactStore);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
@@ -138,4 +140,5 @@ export async function closeContainer(c: DependencyContainer): Promise<void> {
   if (scheduler instanceof InProcessJobScheduler) await scheduler.whenIdle();
   if (c.isRegistered(LOCK_POOL)) await c.resolve<pg.Pool>(LOCK_POOL).end();
   await c.resolve<PrismaClient>(INFRA_TOKENS.Prisma).$disconnect();
+  await c.resolve<pg.Pool>(INFRA_TOKENS.Pool).end();
 }

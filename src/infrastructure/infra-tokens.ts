@@ -1,6 +1,7 @@
 /** DI tokens of infrastructure objects the adapters share (not ports). */
 export const INFRA_TOKENS = {
   Prisma: Symbol('Prisma'),
+  Pool: Symbol('Pool'),
   UpstreamConfig: Symbol('UpstreamConfig'),
   UpstreamConnections: Symbol('UpstreamConnections'),
   WorkerConcurrency: Symbol('WorkerConcurrency'),

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -14,12 +16,20 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** The node flags of `npm start` (package.json): a larger young generation halves GC time when importing. */
-const START_FLAGS = ['--max-semi-space-size=32'];
+/** The node flags of `npm start` (package.json `config.node_flags`): GC sized for the import's working set. */
+const START_FLAGS: string[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).config.node_flags.split(' ');
+
+export interface ServiceOptions {
+  /** Run the compiled build (`npm run build`, as `npm start` does) instead of the TypeScript sources. */
+  compiled?: boolean;
+  /** Extra node flags (profiling). */
+  nodeArgs?: string[];
+}
 
 /** Runs `src/main.ts` as `npm start` does, with only the given environment (tests, demo, benchmarks). */
-export function startService(env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+export function startService(env: Record<string, string>, options: ServiceOptions = {}): ServiceProcess {
+  const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...START_FLAGS, ...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

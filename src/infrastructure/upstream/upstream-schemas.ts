@@ -4,8 +4,8 @@ import type { Message, Ticket } from '../../domain/tickets/ticket.js';
 
 /**
  * The upstream's list envelope and items (see shared/upstream-api.md). Only what the importer
- * relies on is required; unknown fields pass through untouched into `raw`, and a missing
- * optional field becomes null.
+ * relies on is required, and a missing optional field becomes null. The schemas strip unknown
+ * fields from what they return (no copy of every item); `raw` is the item as received.
  */
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a timestamp');
 const id = z.union([z.string().min(1), z.number()]).transform(String);
@@ -19,7 +19,7 @@ const optionalTimestamp = z
   .transform((value) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null))
   .optional();
 
-const ticketItem = z.looseObject({
+const ticketItem = z.object({
   uuid: id,
   protocol: optionalText,
   subject: optionalText,
@@ -31,23 +31,23 @@ const ticketItem = z.looseObject({
   closedAt: optionalTimestamp,
 });
 
-const messageItem = z.looseObject({
+const messageItem = z.object({
   id,
   ticketUuid: optionalText,
   direction: optionalText,
   type: optionalText,
   body: optionalText,
   mediaUrl: optionalText,
-  sender: z.looseObject({ name: optionalText }).nullish().catch(null),
+  sender: z.object({ name: optionalText }).nullish().catch(null),
   createdAt: optionalTimestamp,
 });
 
-const contactItem = z.looseObject({
+const contactItem = z.object({
   id,
   name: optionalText,
   phone: optionalText,
   email: optionalText,
-  tags: z.array(z.looseObject({ id, name: optionalText })).nullish(),
+  tags: z.array(z.object({ id, name: optionalText })).nullish(),
   createdAt: optionalTimestamp,
   updatedAt: optionalTimestamp,
 });

@@ -27,7 +27,7 @@ function message(id: string, ticketUuid: string): Message {
   return { id, ticketUuid, direction: 'in', type: 'text', body: 'Olá 👋', mediaUrl: null, senderName: 'João', createdAt: new Date('2026-11-02T10:00:00.123Z'), raw: { id, extra: true } };
 }
 
-describe('PrismaTicketStore', () => {
+describe('PgTicketStore', () => {
   let container: DependencyContainer;
   let store: TicketStore;
 

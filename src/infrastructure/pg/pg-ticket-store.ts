@@ -1,25 +1,27 @@
 import { inject, injectable } from 'tsyringe';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import type { StoredTicketState, TicketWithMessages } from '../../domain/tickets/ticket.js';
-import type { PrismaClient } from '../database/prisma-client.js';
+import type pg from 'pg';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 
 /**
  * Writes a page of tickets and messages in one statement: rows travel as one JSON parameter
- * expanded by `jsonb_to_recordset`, so a page costs one round trip whatever its size.
+ * expanded by `jsonb_to_recordset`, so a page costs one round trip whatever its size. Plain `pg`
+ * on Prisma's pool (see Database.pool): these parameters are megabytes.
  */
 @injectable()
-export class PrismaTicketStore implements TicketStore {
-  constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
+export class PgTicketStore implements TicketStore {
+  constructor(@inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool) {}
 
   async findStates(clientId: string, ticketUuids: string[]): Promise<Map<string, StoredTicketState>> {
     if (ticketUuids.length === 0) return new Map();
-    const rows = await this.prisma.$queryRaw<{ uuid: string; updated_at: Date; message_count: number }[]>`
-      SELECT t.external_uuid AS uuid, t.upstream_updated_at AS updated_at,
-             (SELECT count(*)::int FROM messages m WHERE m.ticket_id = t.id) AS message_count
-      FROM tickets t
-      WHERE t.client_id = ${clientId}::uuid
-        AND t.external_uuid IN (SELECT jsonb_array_elements_text(${JSON.stringify(ticketUuids)}::jsonb))`;
+    const { rows } = await this.pool.query<{ uuid: string; updated_at: Date; message_count: number }>(
+      `SELECT t.external_uuid AS uuid, t.upstream_updated_at AS updated_at,
+              (SELECT count(*)::int FROM messages m WHERE m.ticket_id = t.id) AS message_count
+       FROM tickets t
+       WHERE t.client_id = $1::uuid AND t.external_uuid = ANY($2::text[])`,
+      [clientId, ticketUuids],
+    );
     return new Map(rows.map((r) => [r.uuid, { updatedAt: r.updated_at, messageCount: r.message_count }]));
   }
 
@@ -53,13 +55,14 @@ export class PrismaTicketStore implements TicketStore {
       })),
     );
     // One statement, so the tickets and their messages commit together or not at all.
-    await this.prisma.$executeRaw`
+    await this.pool.query(
+      `
       WITH saved AS (
         INSERT INTO tickets (client_id, external_uuid, protocol, subject, status, channel, contact_external_id,
                              upstream_created_at, upstream_updated_at, closed_at, raw, imported_at)
-        SELECT ${clientId}::uuid, r.external_uuid, r.protocol, r.subject, r.status, r.channel, r.contact_external_id,
+        SELECT $1::uuid, r.external_uuid, r.protocol, r.subject, r.status, r.channel, r.contact_external_id,
                r.upstream_created_at, r.upstream_updated_at, r.closed_at, r.raw, now()
-        FROM jsonb_to_recordset(${JSON.stringify(tickets)}::jsonb) AS r(
+        FROM jsonb_to_recordset($2::jsonb) AS r(
           external_uuid text, protocol text, subject text, status text, channel text, contact_external_id text,
           upstream_created_at timestamptz, upstream_updated_at timestamptz, closed_at timestamptz, raw jsonb)
         ON CONFLICT (client_id, external_uuid) DO UPDATE SET
@@ -72,11 +75,13 @@ export class PrismaTicketStore implements TicketStore {
         RETURNING id, external_uuid
       )
       INSERT INTO messages (client_id, ticket_id, external_id, direction, type, body, media_url, sender_name, sent_at, raw)
-      SELECT ${clientId}::uuid, saved.id, m.external_id, m.direction, m.type, m.body, m.media_url, m.sender_name, m.sent_at, m.raw
-      FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) AS m(
+      SELECT $1::uuid, saved.id, m.external_id, m.direction, m.type, m.body, m.media_url, m.sender_name, m.sent_at, m.raw
+      FROM jsonb_to_recordset($3::jsonb) AS m(
         external_id text, ticket_uuid text, direction text, type text, body text, media_url text,
         sender_name text, sent_at timestamptz, raw jsonb)
       JOIN saved ON saved.external_uuid = m.ticket_uuid
-      ON CONFLICT (client_id, external_id) DO NOTHING`;
+      ON CONFLICT (client_id, external_id) DO NOTHING`,
+      [clientId, JSON.stringify(tickets), JSON.stringify(messages)],
+    );
   }
 }

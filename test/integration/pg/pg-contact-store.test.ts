@@ -32,7 +32,7 @@ async function tagsOf(clientId: string): Promise<Record<string, string[]>> {
   return result;
 }
 
-describe('PrismaContactStore', () => {
+describe('PgContactStore', () => {
   let container: DependencyContainer;
   let store: ContactStore;
 

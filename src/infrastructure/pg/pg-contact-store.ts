@@ -1,0 +1,90 @@
+import { inject, injectable } from 'tsyringe';
+import type pg from 'pg';
+import type { Contact } from '../../domain/contacts/contact.js';
+import type { ContactStore, SavedContactsPage } from '../../domain/ports/contact-store.port.js';
+import { INFRA_TOKENS } from '../infra-tokens.js';
+
+/**
+ * Writes a page of contacts, their tags and tag links in one transaction of four statements.
+ * Plain `pg` on Prisma's pool (see Database.pool), like the ticket store.
+ */
+@injectable()
+export class PgContactStore implements ContactStore {
+  constructor(@inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool) {}
+
+  async savePage(clientId: string, contacts: Contact[], pass: number): Promise<SavedContactsPage> {
+    if (contacts.length === 0) return { contacts: 0, tags: 0 };
+    // One upsert cannot touch a row twice: a contact listed twice keeps its last version.
+    contacts = [...new Map(contacts.map((c) => [c.id, c])).values()];
+    const contactRows = JSON.stringify(
+      contacts.map((c) => ({
+        external_id: c.id,
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+        upstream_created_at: c.createdAt?.toISOString() ?? null,
+        upstream_updated_at: c.updatedAt?.toISOString() ?? null,
+        raw: c.raw,
+      })),
+    );
+    const tags = [...new Map(contacts.flatMap((c) => c.tags).map((t) => [t.id, { external_id: t.id, name: t.name }])).values()];
+    const links = JSON.stringify(contacts.flatMap((c) => c.tags.map((t) => ({ contact_external_id: c.id, tag_external_id: t.id }))));
+
+    const connection = await this.pool.connect();
+    try {
+      await connection.query('BEGIN');
+      await connection.query(
+        `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass)
+         SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int
+         FROM jsonb_to_recordset($2::jsonb) AS r(
+           external_id text, name text, phone text, email text,
+           upstream_created_at timestamptz, upstream_updated_at timestamptz, raw jsonb)
+         ON CONFLICT (client_id, external_id) DO UPDATE SET
+           name = excluded.name, phone = excluded.phone, email = excluded.email,
+           upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
+           raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass`,
+        [clientId, contactRows, pass],
+      );
+      await connection.query(
+        `INSERT INTO tags (client_id, external_id, name)
+         SELECT $1::uuid, r.external_id, r.name
+         FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, name text)
+         ON CONFLICT (client_id, external_id) DO UPDATE SET name = excluded.name
+         WHERE tags.name IS DISTINCT FROM excluded.name`,
+        [clientId, JSON.stringify(tags)],
+      );
+      await connection.query(
+        `DELETE FROM contact_tags ct
+         USING contacts c
+         WHERE ct.contact_id = c.id AND c.client_id = $1::uuid
+           AND c.external_id IN (SELECT r.external_id FROM jsonb_to_recordset($2::jsonb) AS r(external_id text))`,
+        [clientId, contactRows],
+      );
+      await connection.query(
+        `INSERT INTO contact_tags (contact_id, tag_id)
+         SELECT c.id, t.id
+         FROM jsonb_to_recordset($2::jsonb) AS l(contact_external_id text, tag_external_id text)
+         JOIN contacts c ON c.client_id = $1::uuid AND c.external_id = l.contact_external_id
+         JOIN tags t ON t.client_id = $1::uuid AND t.external_id = l.tag_external_id
+         ON CONFLICT DO NOTHING`,
+        [clientId, links],
+      );
+      await connection.query('COMMIT');
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
+    return { contacts: contacts.length, tags: tags.length };
+  }
+
+  async markUnseenDeleted(clientId: string, pass: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE contacts SET deleted_at = now()
+       WHERE client_id = $1::uuid AND seen_in_pass <> $2::int AND deleted_at IS NULL`,
+      [clientId, pass],
+    );
+    return rowCount ?? 0;
+  }
+}
