@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { insertClient, sql, truncateAll } from '../support/database.js';
-import { ADMIN_TOKEN, startApp, type RunningApp } from '../support/running-app.js';
+import { insertClient, sql } from '../support/database.js';
+import { ADMIN_TOKEN, useRunningApp, type RunningApp } from '../support/running-app.js';
 import { page, upstreamContact, upstreamMessage, upstreamTicket } from '../support/upstream-fixtures.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -9,17 +9,9 @@ const ACME = 'https://acme.helpdesk.example';
 const GLOBEX = 'https://globex.helpdesk.example';
 
 describe('Import and contacts sync end to end (HTTP API → nock upstream → PostgreSQL)', () => {
+  const running = useRunningApp();
   let app: RunningApp;
-
-  beforeEach(async () => {
-    await truncateAll();
-    app = await startApp();
-  });
-  afterEach(async () => {
-    await app.jobsIdle();
-    await app.close();
-    nock.cleanAll();
-  });
+  beforeEach(() => (app = running()));
 
   async function register(slug: string, baseUrl: string, apiToken: string): Promise<void> {
     const response = await app.request('POST', '/api/admin/clients', {

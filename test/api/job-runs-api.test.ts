@@ -1,23 +1,15 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { insertClient, sql, truncateAll } from '../support/database.js';
-import { startApp, type RunningApp } from '../support/running-app.js';
+import { insertClient, sql } from '../support/database.js';
+import { useRunningApp, type RunningApp } from '../support/running-app.js';
 import { page, upstreamTicket } from '../support/upstream-fixtures.js';
 
 const ACME = 'https://acme.helpdesk.example';
 
 describe('Job runs API (status, history, cancel)', () => {
+  const running = useRunningApp();
   let app: RunningApp;
-
-  beforeEach(async () => {
-    await truncateAll();
-    app = await startApp();
-  });
-  afterEach(async () => {
-    await app.jobsIdle();
-    await app.close();
-    nock.cleanAll();
-  });
+  beforeEach(() => (app = running()));
 
   it('when a trigger finished, then GET on its Location shows the run with per-client stats', async () => {
     await insertClient({ slug: 'acme', apiBaseUrl: `${ACME}/api/v1` });

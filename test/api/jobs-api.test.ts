@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { insertClient, sql, truncateAll } from '../support/database.js';
-import { startApp, type RunningApp } from '../support/running-app.js';
+import { insertClient, sql } from '../support/database.js';
+import { useRunningApp, type RunningApp } from '../support/running-app.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -18,16 +18,9 @@ async function runsInDb(): Promise<{ id: string; kind: string; slug: string; sta
 }
 
 describe('Jobs API (the origin document contract)', () => {
+  const running = useRunningApp();
   let app: RunningApp;
-
-  beforeEach(async () => {
-    await truncateAll();
-    app = await startApp();
-  });
-  afterEach(async () => {
-    await app.jobsIdle();
-    await app.close();
-  });
+  beforeEach(() => (app = running()));
 
   describe('authentication', () => {
     for (const [name, token] of [

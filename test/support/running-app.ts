@@ -5,6 +5,8 @@ import { TOKENS } from '../../src/application/tokens.js';
 import { closeContainer } from '../../src/infrastructure/container.js';
 import type { InProcessJobScheduler } from '../../src/infrastructure/jobs/in-process-job-scheduler.js';
 import { createHttpApp } from '../../src/interfaces/http/app.js';
+import nock from 'nock';
+import { truncateAll } from './database.js';
 import type { RecordingLogger } from './silent-logger.js';
 import { makeTestContainer, type TestContainerOptions } from './test-container.js';
 
@@ -51,4 +53,22 @@ export async function startApp(options: TestContainerOptions = {}): Promise<Runn
       await closeContainer(container);
     },
   };
+}
+
+/**
+ * Mocha hooks for a test file of the HTTP API: each test gets empty tables and a fresh app,
+ * whose jobs are awaited and nock interceptors dropped afterwards. Returns a getter.
+ */
+export function useRunningApp(options: TestContainerOptions = {}): () => RunningApp {
+  let app: RunningApp | undefined;
+  beforeEach(async () => {
+    await truncateAll();
+    app = await startApp(options);
+  });
+  afterEach(async () => {
+    await app?.jobsIdle();
+    await app?.close();
+    nock.cleanAll();
+  });
+  return () => app!;
 }

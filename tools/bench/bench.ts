@@ -4,7 +4,7 @@
  * docs/benchmarks.md. Targets are ratios measured in the same run, so they hold on a noisy machine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -233,6 +233,7 @@ async function writeReport(results: Result[], args: string[]): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     ...results.map((r) => `| ${r.id} | ${r.title} | ${r.target} | ${r.figures.join('<br>')} | ${r.met ? '✓' : '✗'} |`),
     '',
+    await readFile(new URL('./notes.md', import.meta.url), 'utf8'),
   ];
   await mkdir('docs', { recursive: true });
   await writeFile('docs/benchmarks.md', lines.join('\n'));
