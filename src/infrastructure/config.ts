@@ -86,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   if (production && !e.ADMIN_TOKEN) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: required when NODE_ENV=production');
+  if (production && e.ADMIN_TOKEN!.length < 24) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: must be at least 24 characters when NODE_ENV=production');
   return {
     production,
     port: e.PORT,

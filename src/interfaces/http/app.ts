@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import helmet from 'koa-helmet';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../application/tokens.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
@@ -10,6 +11,8 @@ export function createHttpApp(container: DependencyContainer, adminToken: string
   const app = new Koa();
   const router = createRouter(container);
   app.use(errorHandler(container.resolve<Logger>(TOKENS.Logger)));
+  // Security headers on every response, errors included (an API serves no HTML: no CSP needed beyond the default).
+  app.use(helmet());
   // Before routing, so that not even a 404 or 405 tells an unauthenticated caller which routes exist.
   app.use(adminAuth(adminToken));
   app.use(router.routes());
