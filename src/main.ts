@@ -55,8 +55,14 @@ async function main(): Promise<void> {
     }, config.jobs.shutdownTimeoutMs + 5_000);
     timer.unref();
     server?.close();
-    await closeContainer(container);
-    await embedded?.stop();
+    try {
+      await closeContainer(container);
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'shutdown did not complete cleanly');
+      exitCode = 1;
+    } finally {
+      await embedded?.stop();
+    }
     process.exit(exitCode);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

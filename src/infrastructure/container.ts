@@ -58,7 +58,7 @@ const LOCK_POOL = Symbol('LockPool');
 export function buildContainer(settings: ContainerSettings): DependencyContainer {
   const c = rootContainer.createChildContainer();
 
-  const database = connectDatabase(settings.databaseUrl);
+  const database = connectDatabase(settings.databaseUrl, (error) => settings.logger.warn({ err: error.message }, 'a database connection was lost'));
   c.registerInstance<PrismaClient>(INFRA_TOKENS.Prisma, database.prisma);
   c.registerInstance(INFRA_TOKENS.Pool, database.pool);
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);

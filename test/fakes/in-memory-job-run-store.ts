@@ -24,12 +24,14 @@ export class InMemoryJobRunStore implements JobRunStore {
 
   /** Stores a run in any state, as if earlier work had left it so. */
   seed(fields: Partial<JobRun> = {}): JobRun {
+    const requestedAt = fields.requestedAt ?? this.now();
     const run: JobRun = {
       id: `run-${this.nextId}`,
       kind: 'import',
       slug: 'all',
       status: 'queued',
-      requestedAt: this.now(),
+      requestedAt,
+      lastRequestedAt: requestedAt,
       startedAt: null,
       finishedAt: null,
       stats: {},
@@ -55,7 +57,10 @@ export class InMemoryJobRunStore implements JobRunStore {
 
   async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
     const queued = [...this.runs.values()].find(({ run }) => run.kind === kind && run.slug === slug && run.status === 'queued');
-    if (queued) return { run: structuredClone(queued.run), coalesced: true };
+    if (queued) {
+      queued.run.lastRequestedAt = this.now();
+      return { run: structuredClone(queued.run), coalesced: true };
+    }
     return { run: this.seed({ kind, slug }), coalesced: false };
   }
 

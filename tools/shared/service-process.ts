@@ -38,7 +38,8 @@ export function startService(env: Record<string, string>, options: ServiceOption
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const finished = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, output })),
+    // 'close', not 'exit': the output streams are drained by then.
+    child.on('close', (code, signal) => resolve({ code, signal, output })),
   );
   const waitForLog = <T>(pattern: RegExp, map: (match: RegExpExecArray) => T) =>
     new Promise<T>((resolve, reject) => {

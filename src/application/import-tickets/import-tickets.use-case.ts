@@ -21,6 +21,7 @@ export interface ImportTicketsReport {
 }
 
 const BEGINNING_OF_TIME = new Date(0);
+const NEVER = new Promise<never>(() => {});
 
 /** Imports a client's tickets updated since its cursor, with their messages. */
 @injectable()
@@ -46,7 +47,9 @@ export class ImportTicketsUseCase {
         const fresh = keyset.advance(await page);
         // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
         page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
-        const entries = await this.fetchChanged(client, fresh, report);
+        // A failed store (or a stop asked for at its checkpoint: cancel, shutdown) ends the run now,
+        // not after this page's messages have all been fetched.
+        const entries = await Promise.race([this.fetchChanged(client, fresh, report), storing.then(() => NEVER)]);
         await storing;
         storing = quiet(this.storeAndCheckpoint(client, fresh, entries, report, onProgress));
       }

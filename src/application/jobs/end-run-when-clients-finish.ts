@@ -2,9 +2,10 @@ import { FINISHED_CLIENT_STATUSES, FINISHED_JOB_STATUSES } from '../../domain/jo
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 
 /**
- * Ends a run once every one of its clients has finished: `cancelled` if any client was,
- * else `failed` (the error listing each failed client on its own line) if any failed, else
- * `succeeded`. Whoever records a client's end calls it; only the last one ends the run.
+ * Ends a run once every one of its clients has finished: `cancelled` if it was cancelled, else
+ * `failed` (the error listing each failed client on its own line) if any client failed, else
+ * `succeeded` (a client skipped because it was deleted or deactivated fails nothing).
+ * Whoever records a client's end calls it; only the last one ends the run.
  */
 export async function endRunWhenClientsFinish(runs: JobRunStore, runId: string): Promise<void> {
   const run = await runs.findById(runId);
@@ -12,7 +13,7 @@ export async function endRunWhenClientsFinish(runs: JobRunStore, runId: string):
   const entries = Object.entries(run.stats);
   if (!entries.every(([, s]) => FINISHED_CLIENT_STATUSES.includes(s.status))) return;
   const failed = entries.filter(([, s]) => s.status === 'failed');
-  const status = entries.some(([, s]) => s.status === 'cancelled') ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
+  const status = run.cancelRequestedAt ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
   await runs.finish(run.id, status, failed.length ? failed.map(([slug, s]) => `${slug}: ${s.error}`).join('\n') : null);
 }
 

@@ -19,7 +19,7 @@ type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries'
 /**
  * One client's share of a run: import its tickets or sync its contacts under the client's
  * lock (never two runs of a kind on one client at once), recording progress at every
- * checkpoint. The work is skipped when a run that started after this one was requested has
+ * checkpoint. The work is skipped when a run that started after this run's latest trigger has
  * already done it (so any number of triggers while a client is busy cost one follow-up), or
  * when the client was deleted or deactivated meanwhile. It stops at a page boundary when the
  * run is cancelled (the client ends `cancelled`), and when `signal` aborts (shutdown) or the
@@ -61,13 +61,15 @@ export class RunClientJobUseCase {
       await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'cancelled' });
       return;
     }
-    const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, run.requestedAt, run.id);
+    // Running from here on, so no later trigger joins this run after its coverage is decided.
+    // Null: cancelled between the read above and now, and it must not start.
+    const started = await this.runs.markRunning(run.id);
+    if (!started) return;
+    const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, started.lastRequestedAt, run.id);
     if (coveredBy) {
       await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'succeeded', coveredBy });
       return;
     }
-    // Cancelled between the read above and now: it must not start.
-    if (!(await this.runs.markRunning(run.id))) return;
     await this.work(run, client, signal);
   }
 

@@ -42,6 +42,8 @@ export interface JobRun {
   slug: string;
   status: JobStatus;
   requestedAt: Date;
+  /** The latest trigger that joined the run while it was queued: the work must cover up to here. */
+  lastRequestedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
   stats: Record<string, ClientRunStats>;

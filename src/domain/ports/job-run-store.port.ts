@@ -8,7 +8,7 @@ export interface QueuedRun {
 
 /** The history of job runs (`job_runs`); safe to use from several processes at once. */
 export interface JobRunStore {
-  /** Creates a queued run, or returns the one already queued for the same kind and slug. */
+  /** Creates a queued run, or joins the one already queued for the same kind and slug (moving its `lastRequestedAt` to now). */
   enqueue(kind: JobKind, slug: string): Promise<QueuedRun>;
   findById(id: string): Promise<JobRun | null>;
   /** Newest first. */

@@ -14,9 +14,9 @@ export interface Database {
   pool: pg.Pool;
 }
 
-export function connectDatabase(databaseUrl: string): Database {
+export function connectDatabase(databaseUrl: string, onIdleError: (error: Error) => void): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  pool.on('error', onIdleError);
   return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }

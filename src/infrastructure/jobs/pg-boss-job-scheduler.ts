@@ -51,6 +51,8 @@ export class PgBossJobScheduler implements JobScheduler {
   private readonly shutdown = new AbortController();
   private sweeper: NodeJS.Timeout | undefined;
   private queuesReady: Promise<void> | undefined;
+  /** Active jobs whose lock was free at the last sweep: orphans if it is still free at the next. */
+  private suspects = new Set<string>();
 
   constructor(
     private readonly boss: PgBoss,
@@ -128,9 +130,10 @@ export class PgBossJobScheduler implements JobScheduler {
     const queues: PgBoss.Queue[] = [
       { name: FAN_OUT_DEAD },
       { name: CLIENT_DEAD },
-      { name: FAN_OUT_QUEUE, retryLimit: 20, retryDelay: 2, expireInSeconds: 60, deadLetter: FAN_OUT_DEAD },
-      // No backoff: an interrupted job (crash, deploy) should resume within seconds.
-      { name: CLIENT_QUEUE, retryLimit: 50, retryDelay: 2, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: CLIENT_DEAD },
+      // No backoff (said explicitly: updateQueue keeps a setting passed as undefined): an
+      // interrupted job (crash, deploy) should resume within seconds.
+      { name: FAN_OUT_QUEUE, retryLimit: 20, retryDelay: 2, retryBackoff: false, expireInSeconds: 60, deadLetter: FAN_OUT_DEAD },
+      { name: CLIENT_QUEUE, retryLimit: 50, retryDelay: 2, retryBackoff: false, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: CLIENT_DEAD },
       { name: PRUNE_QUEUE },
     ];
     for (const queue of queues) {
@@ -147,11 +150,19 @@ export class PgBossJobScheduler implements JobScheduler {
          WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
         [CLIENT_QUEUE, this.settings.orphanAfterSeconds],
       );
+      // A live job's lock is free for a moment too (between polls, while it completes): only a
+      // lock found free on two sweeps in a row means its process is gone.
+      const suspects = new Set<string>();
       for (const job of jobs.rows as { id: string; data: ClientJob }[]) {
         if (!(await this.lock.isFree(`${job.data.kind}:${job.data.clientId}`))) continue;
+        if (!this.suspects.has(job.id)) {
+          suspects.add(job.id);
+          continue;
+        }
         this.logger.warn({ runId: job.data.runId, client: job.data.slug, jobId: job.id }, 'a client job lost its worker: retrying it');
         await this.boss.fail(CLIENT_QUEUE, job.id, { reason: 'worker process vanished' });
       }
+      this.suspects = suspects;
     } catch (error) {
       this.logger.error({ err: String(error) }, 'orphaned job sweep failed');
     }

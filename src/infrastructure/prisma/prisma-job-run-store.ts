@@ -5,7 +5,7 @@ import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 
-const COLUMNS = `id, kind, slug, status, requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
+const COLUMNS = `id, kind, slug, status, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
                  stats, error, cancel_requested_at AS "cancelRequestedAt"`;
 
 /**
@@ -18,27 +18,20 @@ export class PrismaJobRunStore implements JobRunStore {
   constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
 
   /**
-   * One statement: insert a queued run, or (the partial unique index
-   * `job_runs_one_queued_per_target` refusing a second queued run for the same kind and slug)
-   * return the one already queued. Atomic across concurrent triggers and processes.
+   * One statement: insert a queued run or, the partial unique index
+   * `job_runs_one_queued_per_target` refusing a second queued run for the same kind and slug,
+   * join the one already queued and move its `last_requested_at` to now. Atomic across
+   * concurrent triggers and processes.
    */
   async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
-    for (;;) {
-      const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { coalesced: boolean })[]>(
-        `WITH inserted AS (
-           INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
-           ON CONFLICT (kind, slug) WHERE status = 'queued' DO NOTHING
-           RETURNING ${COLUMNS})
-         SELECT *, false AS coalesced FROM inserted
-         UNION ALL
-         SELECT ${COLUMNS}, true AS coalesced FROM job_runs
-         WHERE kind = $1 AND slug = $2 AND status = 'queued' AND NOT EXISTS (SELECT 1 FROM inserted)`,
-        kind,
-        slug,
-      );
-      // Between the conflict and the read the queued run may have started: try again.
-      if (rows[0]) return { run: toJobRun(rows[0]), coalesced: rows[0].coalesced };
-    }
+    const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { coalesced: boolean })[]>(
+      `INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
+       ON CONFLICT (kind, slug) WHERE status = 'queued' DO UPDATE SET last_requested_at = now()
+       RETURNING ${COLUMNS}, (xmax <> 0) AS coalesced`,
+      kind,
+      slug,
+    );
+    return { run: toJobRun(rows[0]!), coalesced: rows[0]!.coalesced };
   }
 
   async findById(id: string): Promise<JobRun | null> {
@@ -131,6 +124,7 @@ function toJobRun(row: JobRunRow): JobRun {
     slug: row.slug,
     status: row.status as JobStatus,
     requestedAt: row.requestedAt,
+    lastRequestedAt: row.lastRequestedAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     stats: (row.stats ?? {}) as unknown as Record<string, ClientRunStats>,
