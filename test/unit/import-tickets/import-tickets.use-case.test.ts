@@ -32,6 +32,27 @@ function countBy(values: string[]): Map<string, number> {
 }
 
 describe('ImportTicketsUseCase', () => {
+  describe('clocks', () => {
+    for (const [name, skewMs] of [['ten minutes ahead of', 10 * 60_000], ['ten minutes behind', -10 * 60_000]] as const) {
+      it(`when the upstream's clock is ${name} ours, then nothing is missed: cursors come from upstream data only`, async () => {
+        const { sut, client, source, store, cursors, upstream } = makeSut({ pageSize: 10 });
+        const upstreamNow = () => new Date(Date.now() + skewMs);
+        upstream(manyTickets(15, (i) => new Date(upstreamNow().getTime() - (20 - i) * 1000)));
+        await sut.execute(client);
+        const cursorAfterFirst = cursors.value(client.id, CURSOR);
+        const newestListed = source.ticket(client.id, 't-0015')!.updatedAt.toISOString();
+        // Updated "now" by the upstream's clock, which is nowhere near ours.
+        source.updateTicket(client.id, 't-0003', { updatedAt: upstreamNow() });
+
+        await sut.execute(client);
+
+        expect(cursorAfterFirst).to.equal(newestListed);
+        expect(store.ticket(client.id, 't-0003')!.updatedAt.getTime()).to.equal(source.ticket(client.id, 't-0003')!.updatedAt.getTime());
+        expect(cursors.value(client.id, CURSOR)).to.equal(source.ticket(client.id, 't-0003')!.updatedAt.toISOString());
+      });
+    }
+  });
+
   describe('where the scan starts', () => {
     it('when no cursor is stored and IMPORT_START_AT is set, then the scan starts at IMPORT_START_AT', async () => {
       const { sut, client, source, store, upstream } = makeSut({ importStartAt: at(3) });
