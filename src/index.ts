@@ -40,6 +40,8 @@ export interface ImporterOptions {
   workerConcurrency?: number;
   /** Days finished runs are kept (default 90). */
   historyDays?: number;
+  /** 32-byte keys: client API tokens are encrypted at rest with `current`; `previous` stay readable. */
+  encryption?: { current: Buffer | null; previous?: Buffer[] };
   logger?: Logger;
 }
 
@@ -78,6 +80,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     upstream,
     jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
     logger,
+    encryption: options.encryption && { current: options.encryption.current, previous: options.encryption.previous ?? [] },
   });
   return {
     container,

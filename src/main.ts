@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveAdminToken } from './infrastructure/admin-token.js';
 import { ConfigError, loadConfig } from './infrastructure/config.js';
-import { buildContainer, closeContainer, startWorkers } from './infrastructure/container.js';
+import { buildContainer, closeContainer, reencryptClientTokens, startWorkers } from './infrastructure/container.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './infrastructure/database/embedded-postgres.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
 import { startPgBoss } from './infrastructure/jobs/start-pg-boss.js';
@@ -40,8 +40,13 @@ async function main(): Promise<void> {
     upstream: config.upstream,
     jobs: { workerConcurrency, historyDays },
     logger,
+    encryption: config.encryption,
     durableQueue: { boss, settings: queueSettings },
   });
+  if (config.encryption.current) {
+    const rewritten = await reencryptClientTokens(container);
+    logger.info({ rewritten }, 'client API tokens are encrypted at rest');
+  }
 
   let server: Server | undefined;
   let stopping = false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKey } from './crypto/token-cipher.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -27,6 +28,8 @@ const environmentSchema = z.object({
   JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().max(86_399, 'must be less than 86400 (the queue caps a job at 24 h)').default(82_800),
   JOB_ORPHAN_AFTER_SECONDS: positiveInt(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +46,8 @@ export interface AppConfig {
   adminToken: string | undefined;
   importStartAt: Date | null;
   logLevel: string;
+  /** Client API tokens are encrypted at rest with `current` (AES-256-GCM); `previous` keys stay readable. */
+  encryption: { current: Buffer | null; previous: Buffer[] };
   upstream: UpstreamConfig;
   /** Which parts this process runs: the HTTP API, the job workers, or both. */
   role: 'api' | 'worker' | 'all';
@@ -85,6 +90,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  let encryption: AppConfig['encryption'];
+  try {
+    encryption = {
+      current: e.ENCRYPTION_KEY ? parseKey(e.ENCRYPTION_KEY) : null,
+      previous: (e.ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').filter(Boolean).map((key) => parseKey(key.trim())),
+    };
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ENCRYPTION_KEY / ENCRYPTION_PREVIOUS_KEYS: ${(error as Error).message}`);
+  }
   if (production && !e.ADMIN_TOKEN) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: required when NODE_ENV=production');
   if (production && e.ADMIN_TOKEN!.length < 24) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: must be at least 24 characters when NODE_ENV=production');
   return {
@@ -96,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN,
     importStartAt: e.IMPORT_START_AT ? new Date(e.IMPORT_START_AT) : null,
     logLevel: e.LOG_LEVEL,
+    encryption,
     upstream: {
       requestsPerMinute: e.EXTERNAL_API_REQUESTS_PER_MINUTE,
       rateWindowMs: 60_000,

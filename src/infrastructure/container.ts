@@ -23,6 +23,7 @@ import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../domain/ports/job-handlers.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
 import type { UpstreamConfig } from './config.js';
+import { TokenCipher } from './crypto/token-cipher.js';
 import { connectDatabase, type PrismaClient } from './database/prisma-client.js';
 import { INFRA_TOKENS } from './infra-tokens.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
@@ -44,6 +45,8 @@ export interface ContainerSettings {
   upstream: UpstreamConfig;
   jobs: JobSettings & { workerConcurrency: number };
   logger: Logger;
+  /** Encryption of client API tokens at rest; absent: stored as given. */
+  encryption?: { current: Buffer | null; previous: Buffer[] };
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
 }
@@ -61,6 +64,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   const database = connectDatabase(settings.databaseUrl, (error) => settings.logger.warn({ err: error.message }, 'a database connection was lost'));
   c.registerInstance<PrismaClient>(INFRA_TOKENS.Prisma, database.prisma);
   c.registerInstance(INFRA_TOKENS.Pool, database.pool);
+  c.registerInstance(INFRA_TOKENS.TokenCipher, new TokenCipher(settings.encryption?.current ?? null, settings.encryption?.previous ?? []));
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
@@ -119,6 +123,11 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   ];
   for (const useCase of useCases) c.registerSingleton(useCase as new (...args: unknown[]) => unknown);
   return c;
+}
+
+/** Encrypts under the current key every client token stored in plain or under a previous key. */
+export function reencryptClientTokens(c: DependencyContainer): Promise<number> {
+  return c.resolve(PrismaClientRepository).reencryptTokens();
 }
 
 /** Starts the durable queue's workers in this process (ROLE=worker|all). */

@@ -2,6 +2,7 @@
 export const INFRA_TOKENS = {
   Prisma: Symbol('Prisma'),
   Pool: Symbol('Pool'),
+  TokenCipher: Symbol('TokenCipher'),
   UpstreamConfig: Symbol('UpstreamConfig'),
   UpstreamConnections: Symbol('UpstreamConnections'),
   WorkerConcurrency: Symbol('WorkerConcurrency'),
