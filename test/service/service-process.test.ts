@@ -40,6 +40,16 @@ describe('The service process (src/main.ts)', function () {
     expect(output).to.include('ADMIN_TOKEN: required when NODE_ENV=production');
   });
 
+  it('when NODE_ENV=production and ADMIN_TOKEN is shorter than 24 characters, then it refuses to start', async () => {
+    const service = startService({ NODE_ENV: 'production', ADMIN_TOKEN: 'too-short-token', DATABASE_URL: testDatabaseUrl(), DATA_DIR: dataDir });
+
+    const { code, output } = await service.finished;
+
+    expect(code).to.equal(1);
+    expect(output).to.include('ADMIN_TOKEN: must be at least 24 characters when NODE_ENV=production');
+    expect(output).to.not.include('too-short-token');
+  });
+
   it('when a variable is invalid, then it refuses to start naming the variable', async () => {
     const service = startService({ EXTERNAL_API_REQUESTS_PER_MINUTE: 'lots', IMPORT_START_AT: 'yesterday', DATA_DIR: dataDir });
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { random, type Dataset, type SimTicket } from './dataset.js';
 
@@ -14,6 +15,8 @@ export interface SimulatorOptions {
   /** Live changes while a client pages, each a probability per list request (seeded). */
   mutations?: { ticketUpdated?: number; contactDeleted?: number; tagRemoved?: number };
   seed?: number;
+  /** Serve HTTPS with this key and certificate (e.g. self-signed, to test certificate checks). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RequestRecord {
@@ -123,9 +126,10 @@ export class UpstreamSimulator {
   }
 
   async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v1`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v1`;
   }
 
   async close(): Promise<void> {
