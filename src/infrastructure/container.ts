@@ -3,6 +3,7 @@ import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
+import { CheckReadinessUseCase } from '../application/health/check-readiness.use-case.js';
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
@@ -32,6 +33,7 @@ import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
 import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
+import { PgReadinessCheck } from './pg/pg-readiness-check.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
 import { PrismaJobRunStore } from './prisma/prisma-job-run-store.js';
@@ -81,6 +83,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.TicketStore, PgTicketStore);
   c.registerSingleton(TOKENS.ContactStore, PgContactStore);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
+  c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
@@ -116,6 +119,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     AbandonJobUseCase,
     RescheduleStalledRunsUseCase,
     PruneJobHistoryUseCase,
+    CheckReadinessUseCase,
     RegisterClientUseCase,
     UpdateClientUseCase,
     GetClientUseCase,

@@ -60,6 +60,13 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
   }
 }
 
+/** Names of the migrations in `migrationsDir` that the database has not applied (successfully). */
+export async function pendingMigrations(query: (sql: string) => Promise<{ rows: { migration_name: string }[] }>, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const { rows } = await query('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return (await listMigrations(migrationsDir)).filter((name) => !applied.has(name));
+}
+
 async function listMigrations(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();

@@ -5,7 +5,7 @@ import { TOKENS } from '../../application/tokens.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { adminAuth } from './middleware/admin-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { createRouter } from './router.js';
+import { createProbeRouter, createRouter } from './router.js';
 
 export function createHttpApp(container: DependencyContainer, adminToken: string): Koa {
   const app = new Koa();
@@ -13,6 +13,8 @@ export function createHttpApp(container: DependencyContainer, adminToken: string
   app.use(errorHandler(container.resolve<Logger>(TOKENS.Logger)));
   // Security headers on every response, errors included (an API serves no HTML: no CSP needed beyond the default).
   app.use(helmet());
+  // The probes answer without a token; everything after them needs it.
+  app.use(createProbeRouter(container).routes());
   // Before routing, so that not even a 404 or 405 tells an unauthenticated caller which routes exist.
   app.use(adminAuth(adminToken));
   app.use(router.routes());

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { DependencyContainer } from 'tsyringe';
 import { ClientsController } from './controllers/clients.controller.js';
+import { HealthController } from './controllers/health.controller.js';
 import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { jsonBody } from './middleware/json-body.js';
@@ -25,5 +26,14 @@ export function createRouter(container: DependencyContainer): Router {
   router.get('/admin/clients/:slug', clients.show);
   router.patch('/admin/clients/:slug', jsonBody(), clients.update);
 
+  return router;
+}
+
+/** Liveness and readiness probes: no token, no secrets. */
+export function createProbeRouter(container: DependencyContainer): Router {
+  const health = container.resolve(HealthController);
+  const router = new Router({ prefix: '/api' });
+  router.get('/health', health.health);
+  router.get('/ready', health.ready);
   return router;
 }
