@@ -2,16 +2,9 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { insertClient, sql } from '../support/database.js';
 import { useRunningApp, type RunningApp } from '../support/running-app.js';
+import { waitFor } from '../support/wait-for.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function runsInDb(): Promise<{ id: string; kind: string; slug: string; status: string }[]> {
   return (await sql().query('SELECT id, kind, slug, status FROM job_runs ORDER BY requested_at')).rows;
@@ -189,7 +182,7 @@ describe('Jobs API (the origin document contract)', () => {
       await insertClient({ slug: 'acme', apiBaseUrl: 'https://acme.helpdesk.example/api/v1' });
       nock('https://acme.helpdesk.example').get('/api/v1/ticket').query(true).delay(400).times(2).reply(200, { data: [], meta: {} });
       const first = await app.request('POST', '/api/jobs/import/acme');
-      await waitFor(async () => (await runsInDb())[0]?.status === 'running');
+      await waitFor(async () => (await runsInDb())[0]?.status === 'running', 'the first run to start', { timeoutMs: 5_000, intervalMs: 10 });
 
       const responses = await Promise.all(Array.from({ length: 30 }, () => app.request('POST', '/api/jobs/import/acme')));
       await app.jobsIdle();

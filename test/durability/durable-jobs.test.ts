@@ -3,6 +3,7 @@ import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
 import { insertClient, sql, testDatabaseUrl, truncateAll } from '../support/database.js';
 import { startService, type ServiceProcess } from '../../tools/shared/service-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ADMIN_TOKEN = 'durable-tests-admin-token-0123456789';
 
@@ -23,16 +24,6 @@ function serviceEnv(extra: Record<string, string> = {}): Record<string, string> 
 
 async function trigger(port: number, path: string): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'x-admin-token': ADMIN_TOKEN } });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const runs = async () => (await sql().query('SELECT id, kind, slug, status, stats, error FROM job_runs ORDER BY requested_at')).rows;

@@ -8,6 +8,7 @@ import { startService, type ServiceProcess } from '../../tools/shared/service-pr
 import { differencesFromUpstream } from '../../tools/shared/verify-against-simulator.js';
 import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
+import { FINISHED, waitFor } from '../support/wait-for.js';
 
 const ADMIN_TOKEN = 'db-restart-admin-token-0123456789';
 
@@ -53,6 +54,12 @@ describe('PostgreSQL restarted in the middle of a run', function () {
         await client.end();
       }
     };
+    /** The status a run ends in, polled through the API. */
+    const runStatus = (location: string) =>
+      waitFor(async () => {
+        const { status } = (await (await api('GET', location)).json()) as { status: string };
+        return FINISHED.includes(status) && status;
+      }, 'the run to finish', { timeoutMs: 100_000, intervalMs: 250 });
     await query(`INSERT INTO clients (slug, name, api_base_url, api_token) VALUES ('acme', 'Acme', $1, 'tok-acme')`, [baseUrl]);
     const first = await api('POST', '/api/jobs/import/acme');
     const location = first.headers.get('location')!;
@@ -67,20 +74,12 @@ describe('PostgreSQL restarted in the middle of a run', function () {
     database = await startEmbeddedPostgres({ dir, port, fast: true });
 
     // The service serves again once the database is back.
-    let serving = 0;
-    for (let i = 0; i < 100 && serving !== 200; i++) {
-      serving = (await api('GET', '/api/jobs')).status;
-      if (serving !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
+    const serving = await waitFor(async () => (await api('GET', '/api/jobs')).status === 200 && 200, 'the service to serve again', { timeoutMs: 20_000, intervalMs: 200 });
     expect(duringOutage.status, 'a trigger during the outage gets a clean error').to.equal(500);
     expect(serving).to.equal(200);
 
     // The interrupted run ends, one way or the other, and never with the cursor ahead of the data.
-    let status = 'running';
-    for (let i = 0; i < 400 && !['succeeded', 'failed', 'cancelled'].includes(status); i++) {
-      status = ((await (await api('GET', location)).json()) as { status: string }).status;
-      if (!['succeeded', 'failed', 'cancelled'].includes(status)) await new Promise((r) => setTimeout(r, 250));
-    }
+    const status = await runStatus(location);
     expect(['succeeded', 'failed']).to.include(status);
     const { cursor, newest } = (await query<{ cursor: string; newest: Date }>(
       `SELECT (SELECT value FROM sync_cursors WHERE key = 'tickets:lastImportAt') AS cursor, (SELECT max(upstream_updated_at) FROM tickets) AS newest`,
@@ -90,11 +89,7 @@ describe('PostgreSQL restarted in the middle of a run', function () {
     // A new run completes the import: the database equals the upstream.
     const again = await api('POST', '/api/jobs/import/acme');
     const againLocation = again.headers.get('location')!;
-    let final = 'queued';
-    for (let i = 0; i < 400 && !['succeeded', 'failed', 'cancelled'].includes(final); i++) {
-      final = ((await (await api('GET', againLocation)).json()) as { status: string }).status;
-      if (!['succeeded', 'failed', 'cancelled'].includes(final)) await new Promise((r) => setTimeout(r, 250));
-    }
+    const final = await runStatus(againLocation);
     expect(final).to.equal('succeeded');
     const pool = new pg.Pool({ connectionString: database.url });
     try {

@@ -4,6 +4,7 @@ import { differencesFromUpstream } from '../../tools/shared/verify-against-simul
 import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
 import { insertClient, sql, testDatabaseUrl, truncateAll } from '../support/database.js';
+import { FINISHED, waitFor } from '../support/wait-for.js';
 
 const ADMIN_TOKEN = 'kill-points-admin-token-0123456789';
 const env = () => ({
@@ -19,13 +20,11 @@ const env = () => ({
 const cursorOf = async (clientId: string, key: string) =>
   (await sql().query<{ value: string }>('SELECT value FROM sync_cursors WHERE client_id = $1 AND key = $2', [clientId, key])).rows[0]?.value ?? null;
 
-async function waitForRun(): Promise<{ status: string }> {
-  for (let i = 0; i < 600; i++) {
+function waitForRun(): Promise<{ status: string }> {
+  return waitFor(async () => {
     const { rows } = await sql().query<{ status: string }>('SELECT status FROM job_runs ORDER BY requested_at DESC LIMIT 1');
-    if (rows[0] && ['succeeded', 'failed', 'cancelled'].includes(rows[0].status)) return rows[0];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the run did not finish');
+    return rows[0] && FINISHED.includes(rows[0].status) ? rows[0] : null;
+  }, 'the run to finish', { timeoutMs: 60_000 });
 }
 
 describe('kill -9 at five points of an import and of a contacts sync, then restart', function () {

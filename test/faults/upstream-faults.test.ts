@@ -4,6 +4,7 @@ import { differencesFromUpstream } from '../../tools/shared/verify-against-simul
 import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
 import { sql, testDatabaseUrl, truncateAll } from '../support/database.js';
+import { FINISHED, waitFor } from '../support/wait-for.js';
 
 const ADMIN_TOKEN = 'faults-suite-admin-token-0123456789';
 
@@ -27,14 +28,8 @@ describe('Upstream faults: the database ends equal to the upstream, and no secre
     service = startService({ DATABASE_URL: testDatabaseUrl(), PORT: '0', ADMIN_TOKEN, DATA_DIR: '/tmp/helpdesk-importer-fault-tests', JOB_POLL_INTERVAL_SECONDS: '0.5', EXTERNAL_API_REQUESTS_PER_MINUTE: '100000', EXTERNAL_API_MAX_RETRIES: '10' });
     const port = await service.listening;
     const trigger = () => fetch(`http://127.0.0.1:${port}/api/jobs/import/group`, { method: 'POST', headers: { 'x-admin-token': ADMIN_TOKEN } });
-    const waitForAll = async () => {
-      for (let i = 0; i < 400; i++) {
-        const { rows: open } = await sql().query(`SELECT 1 FROM job_runs WHERE status IN ('queued', 'running')`);
-        if (!open.length) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('runs did not finish');
-    };
+    const waitForAll = () =>
+      waitFor(async () => (await sql().query(`SELECT 1 FROM job_runs WHERE status IN ('queued', 'running')`)).rows.length === 0, 'the runs to finish');
     await trigger();
     await waitForAll();
     // Changes made during the first run are picked up by the next one; then nothing is left behind.
@@ -89,14 +84,12 @@ describe('Upstream faults: the database ends equal to the upstream, and no secre
     const runs = [await api('POST', '/api/jobs/import'), await api('POST', '/api/admin/sync/contacts')];
     const finished = [];
     for (const { location } of runs) {
-      for (;;) {
-        const run = (await api('GET', location)).json();
-        if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
-          finished.push(run);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      finished.push(
+        await waitFor(async () => {
+          const run = (await api('GET', location)).json();
+          return FINISHED.includes(run.status) && run;
+        }, 'the run to finish', { timeoutMs: 100_000, intervalMs: 250 }),
+      );
     }
 
     for (const run of finished) {
