@@ -22,8 +22,8 @@ describe('Job runs API (status, history, cancel)', () => {
     const body = await response.json();
 
     expect(response.status).to.equal(200);
-    expect(Object.keys(body).sort()).to.deep.equal(['cancelRequestedAt', 'error', 'finishedAt', 'id', 'kind', 'requestedAt', 'slug', 'startedAt', 'stats', 'status']);
-    expect(body).to.include({ kind: 'import', slug: 'acme', status: 'succeeded', error: null, cancelRequestedAt: null });
+    expect(Object.keys(body).sort()).to.deep.equal(['cancelRequestedAt', 'error', 'finishedAt', 'id', 'kind', 'requestedAt', 'slug', 'startedAt', 'stats', 'status', 'trigger']);
+    expect(body).to.include({ kind: 'import', slug: 'acme', status: 'succeeded', trigger: 'manual', error: null, cancelRequestedAt: null });
     expect(location).to.equal(`/api/jobs/${body.id}`);
     expect(body.stats.acme).to.include({ status: 'succeeded', pages: 1, tickets: 1, messages: 0, upstreamRequests: 2, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: '2026-11-28T10:00:00.000Z' });
     expect(Date.parse(body.stats.acme.finishedAt)).to.be.at.least(Date.parse(body.stats.acme.startedAt));

@@ -1,4 +1,4 @@
-import { FINISHED_JOB_STATUSES, type ClientRunStats, type FinishedJobStatus, type JobKind, type JobRun, type JobRunFilter } from '../../src/domain/jobs/job-run.js';
+import { FINISHED_JOB_STATUSES, type ClientRunStats, type FinishedJobStatus, type JobKind, type JobRun, type JobRunFilter, type JobTrigger } from '../../src/domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun } from '../../src/domain/ports/job-run-store.port.js';
 
 interface StoredRun {
@@ -30,6 +30,7 @@ export class InMemoryJobRunStore implements JobRunStore {
       kind: 'import',
       slug: 'all',
       status: 'queued',
+      trigger: 'manual',
       requestedAt,
       lastRequestedAt: requestedAt,
       startedAt: null,
@@ -55,13 +56,13 @@ export class InMemoryJobRunStore implements JobRunStore {
     return [...this.runs.keys()];
   }
 
-  async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
+  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun> {
     const queued = [...this.runs.values()].find(({ run }) => run.kind === kind && run.slug === slug && run.status === 'queued');
     if (queued) {
       queued.run.lastRequestedAt = this.now();
       return { run: structuredClone(queued.run), coalesced: true };
     }
-    return { run: this.seed({ kind, slug }), coalesced: false };
+    return { run: this.seed({ kind, slug, trigger }), coalesced: false };
   }
 
   async findById(id: string): Promise<JobRun | null> {
@@ -71,7 +72,7 @@ export class InMemoryJobRunStore implements JobRunStore {
 
   async list(filter: JobRunFilter): Promise<JobRun[]> {
     return [...this.runs.values()]
-      .filter(({ run }) => (filter.kind === undefined || run.kind === filter.kind) && (filter.slug === undefined || run.slug === filter.slug) && (filter.status === undefined || run.status === filter.status))
+      .filter(({ run }) => (filter.kind === undefined || run.kind === filter.kind) && (filter.slug === undefined || run.slug === filter.slug) && (filter.status === undefined || run.status === filter.status) && (filter.trigger === undefined || run.trigger === filter.trigger))
       .sort((a, b) => b.run.requestedAt.getTime() - a.run.requestedAt.getTime() || b.seq - a.seq)
       .slice(0, filter.limit)
       .map(({ run }) => structuredClone(run));

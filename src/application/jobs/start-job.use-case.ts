@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { JobKind, JobRun } from '../../domain/jobs/job-run.js';
+import type { JobKind, JobRun, JobTrigger } from '../../domain/jobs/job-run.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import { TOKENS } from '../tokens.js';
@@ -21,8 +21,8 @@ export class StartJobUseCase {
     @inject(TOKENS.JobScheduler) private readonly scheduler: JobScheduler,
   ) {}
 
-  async execute(kind: JobKind, slug: string): Promise<StartJobResult> {
-    const { run, coalesced } = await this.runs.enqueue(kind, slug);
+  async execute(kind: JobKind, slug: string, trigger: JobTrigger = 'manual'): Promise<StartJobResult> {
+    const { run, coalesced } = await this.runs.enqueue(kind, slug, trigger);
     if (!coalesced) await this.scheduler.scheduleRun(run);
     return { run, coalesced };
   }

@@ -4,6 +4,10 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** What created a run: someone asking (the API, the CLI, an embedding service) or a cron tick. */
+export const JOB_TRIGGERS = ['manual', 'schedule'] as const;
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
 /** The slug of a run that covers every active client. */
 export const ALL_CLIENTS = 'all';
 
@@ -41,6 +45,8 @@ export interface JobRun {
   kind: JobKind;
   slug: string;
   status: JobStatus;
+  /** What created the run; a trigger that joins a queued run does not change it. */
+  trigger: JobTrigger;
   requestedAt: Date;
   /** The latest trigger that joined the run while it was queued: the work must cover up to here. */
   lastRequestedAt: Date;
@@ -56,6 +62,7 @@ export interface JobRunFilter {
   kind?: JobKind;
   slug?: string;
   status?: JobStatus;
+  trigger?: JobTrigger;
   /** Newest first, at most this many. */
   limit: number;
 }

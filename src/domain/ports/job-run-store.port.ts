@@ -1,4 +1,4 @@
-import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter } from '../jobs/job-run.js';
+import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobTrigger } from '../jobs/job-run.js';
 
 export interface QueuedRun {
   run: JobRun;
@@ -9,7 +9,7 @@ export interface QueuedRun {
 /** The history of job runs (`job_runs`); safe to use from several processes at once. */
 export interface JobRunStore {
   /** Creates a queued run, or joins the one already queued for the same kind and slug (moving its `lastRequestedAt` to now). */
-  enqueue(kind: JobKind, slug: string): Promise<QueuedRun>;
+  enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun>;
   findById(id: string): Promise<JobRun | null>;
   /** Newest first. */
   list(filter: JobRunFilter): Promise<JobRun[]>;

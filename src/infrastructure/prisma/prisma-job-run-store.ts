@@ -1,11 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobStatus } from '../../domain/jobs/job-run.js';
+import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobStatus, JobTrigger } from '../../domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.port.js';
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 
-const COLUMNS = `id, kind, slug, status, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
+const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
                  stats, error, cancel_requested_at AS "cancelRequestedAt"`;
 
 /**
@@ -23,13 +23,14 @@ export class PrismaJobRunStore implements JobRunStore {
    * join the one already queued and move its `last_requested_at` to now. Atomic across
    * concurrent triggers and processes.
    */
-  async enqueue(kind: JobKind, slug: string): Promise<QueuedRun> {
+  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun> {
     const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { coalesced: boolean })[]>(
-      `INSERT INTO job_runs (kind, slug) VALUES ($1, $2)
+      `INSERT INTO job_runs (kind, slug, trigger) VALUES ($1, $2, $3)
        ON CONFLICT (kind, slug) WHERE status = 'queued' DO UPDATE SET last_requested_at = now()
        RETURNING ${COLUMNS}, (xmax <> 0) AS coalesced`,
       kind,
       slug,
+      trigger,
     );
     return { run: toJobRun(rows[0]!), coalesced: rows[0]!.coalesced };
   }
@@ -41,7 +42,7 @@ export class PrismaJobRunStore implements JobRunStore {
 
   async list(filter: JobRunFilter): Promise<JobRun[]> {
     const rows = await this.prisma.jobRun.findMany({
-      where: { kind: filter.kind, slug: filter.slug, status: filter.status },
+      where: { kind: filter.kind, slug: filter.slug, status: filter.status, trigger: filter.trigger },
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
     });
@@ -123,6 +124,7 @@ function toJobRun(row: JobRunRow): JobRun {
     kind: row.kind as JobKind,
     slug: row.slug,
     status: row.status as JobStatus,
+    trigger: row.trigger as JobTrigger,
     requestedAt: row.requestedAt,
     lastRequestedAt: row.lastRequestedAt,
     startedAt: row.startedAt,

@@ -6,8 +6,19 @@ import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { jsonBody } from './middleware/json-body.js';
 
-/** Every route needs the admin token (checked by the app before routing). */
-export function createRouter(container: DependencyContainer): Router {
+export interface Routers {
+  /** Served without the admin token: probes and documentation, nothing secret. */
+  open: Router;
+  /** Every route here needs the admin token (checked by the app before routing). */
+  admin: Router;
+}
+
+/** Every route of the service, in the two groups the app mounts on either side of the admin token check. */
+export function createRouters(container: DependencyContainer): Routers {
+  return { open: createOpenRouter(container), admin: createAdminRouter(container) };
+}
+
+function createAdminRouter(container: DependencyContainer): Router {
   const jobs = container.resolve(JobsController);
   const clients = container.resolve(ClientsController);
   const jobRuns = container.resolve(JobRunsController);
@@ -29,11 +40,10 @@ export function createRouter(container: DependencyContainer): Router {
   return router;
 }
 
-/** Liveness and readiness probes: no token, no secrets. */
-export function createProbeRouter(container: DependencyContainer): Router {
+function createOpenRouter(container: DependencyContainer): Router {
   const health = container.resolve(HealthController);
-  const router = new Router({ prefix: '/api' });
-  router.get('/health', health.health);
-  router.get('/ready', health.ready);
+  const router = new Router();
+  router.get('/api/health', health.health);
+  router.get('/api/ready', health.ready);
   return router;
 }

@@ -23,17 +23,17 @@ describe('PrismaJobRunStore', () => {
   afterEach(() => closeContainer(container));
 
   it('when 20 triggers for one target arrive at once, then exactly one queued run is created and all point at it', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => runs.enqueue('import', 'acme')));
+    const results = await Promise.all(Array.from({ length: 20 }, () => runs.enqueue('import', 'acme', 'manual')));
 
     expect(new Set(results.map((r) => r.run.id)).size).to.equal(1);
     expect(results.filter((r) => !r.coalesced)).to.have.length(1);
   });
 
   it('when the queued run starts, then the next trigger creates a new queued run', async () => {
-    const first = await runs.enqueue('import', 'acme');
+    const first = await runs.enqueue('import', 'acme', 'manual');
     await runs.markRunning(first.run.id);
 
-    const second = await runs.enqueue('import', 'acme');
+    const second = await runs.enqueue('import', 'acme', 'manual');
 
     const started = await runs.findById(first.run.id);
     expect(started?.status).to.equal('running');
@@ -43,15 +43,26 @@ describe('PrismaJobRunStore', () => {
   });
 
   it('when triggers differ in kind or slug, then they do not coalesce', async () => {
-    const a = await runs.enqueue('import', 'acme');
-    const b = await runs.enqueue('contacts-sync', 'acme');
-    const c = await runs.enqueue('import', 'all');
+    const a = await runs.enqueue('import', 'acme', 'manual');
+    const b = await runs.enqueue('contacts-sync', 'acme', 'manual');
+    const c = await runs.enqueue('import', 'all', 'manual');
 
     expect(new Set([a.run.id, b.run.id, c.run.id]).size).to.equal(3);
   });
 
+  it('when a cron tick creates a run, then it is recorded as scheduled and can be listed apart; a tick joining a queued run leaves it manual', async () => {
+    const scheduled = await runs.enqueue('contacts-sync', 'all', 'schedule');
+    const manual = await runs.enqueue('import', 'all', 'manual');
+    const joined = await runs.enqueue('import', 'all', 'schedule');
+
+    expect(scheduled.run.trigger).to.equal('schedule');
+    expect(joined.run.id).to.equal(manual.run.id);
+    expect(joined.run.trigger).to.equal('manual');
+    expect((await runs.list({ trigger: 'schedule', limit: 10 })).map((run) => run.id)).to.deep.equal([scheduled.run.id]);
+  });
+
   it('when clients of one run save their stats concurrently, then no entry is lost', async () => {
-    const { run } = await runs.enqueue('import', 'all');
+    const { run } = await runs.enqueue('import', 'all', 'manual');
     const slugs = Array.from({ length: 12 }, (_, i) => `client-${i}`);
     await runs.addClients(run.id, slugs);
 
@@ -63,7 +74,7 @@ describe('PrismaJobRunStore', () => {
   });
 
   it('when clients are added again, then entries already under way are kept', async () => {
-    const { run } = await runs.enqueue('import', 'all');
+    const { run } = await runs.enqueue('import', 'all', 'manual');
     await runs.addClients(run.id, ['acme']);
     await runs.saveClientStats(run.id, 'acme', clientStats('running', 4));
 
@@ -75,7 +86,7 @@ describe('PrismaJobRunStore', () => {
   });
 
   it('when a run finishes, then a second finish is refused and the first status stays', async () => {
-    const { run } = await runs.enqueue('import', 'acme');
+    const { run } = await runs.enqueue('import', 'acme', 'manual');
     await runs.markRunning(run.id);
 
     const first = await runs.finish(run.id, 'failed', 'acme: boom');
@@ -88,8 +99,8 @@ describe('PrismaJobRunStore', () => {
   });
 
   it('when a queued run is cancelled, then it ends at once; when a running one is, then it is only marked', async () => {
-    const queued = await runs.enqueue('import', 'acme');
-    const running = await runs.enqueue('import', 'globex');
+    const queued = await runs.enqueue('import', 'acme', 'manual');
+    const running = await runs.enqueue('import', 'globex', 'manual');
     await runs.markRunning(running.run.id);
 
     const cancelledQueued = await runs.requestCancel(queued.run.id);
@@ -104,10 +115,10 @@ describe('PrismaJobRunStore', () => {
 
   it('when runs are listed, then they come newest first, filtered, at most the limit', async () => {
     for (const slug of ['a', 'b', 'c']) {
-      const { run } = await runs.enqueue('import', slug);
+      const { run } = await runs.enqueue('import', slug, 'manual');
       await runs.finish(run.id, 'succeeded', null);
     }
-    await runs.enqueue('contacts-sync', 'a');
+    await runs.enqueue('contacts-sync', 'a', 'manual');
 
     const all = await runs.list({ limit: 10 });
     const imports = await runs.list({ kind: 'import', limit: 2 });
@@ -119,12 +130,12 @@ describe('PrismaJobRunStore', () => {
   });
 
   it('when history is pruned, then only finished runs older than the cut-off go', async () => {
-    const old = await runs.enqueue('import', 'old');
+    const old = await runs.enqueue('import', 'old', 'manual');
     await runs.finish(old.run.id, 'succeeded', null);
-    const oldButRunning = await runs.enqueue('import', 'busy');
+    const oldButRunning = await runs.enqueue('import', 'busy', 'manual');
     await runs.markRunning(oldButRunning.run.id);
     await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days'`);
-    const recent = await runs.enqueue('import', 'recent');
+    const recent = await runs.enqueue('import', 'recent', 'manual');
     await runs.finish(recent.run.id, 'succeeded', null);
 
     const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));

@@ -17,7 +17,7 @@ function makeSut() {
     clients.seed(client);
     return client;
   };
-  const queue = async (kind: JobKind, slug: string) => (await runs.enqueue(kind, slug)).run.id;
+  const queue = async (kind: JobKind, slug: string) => (await runs.enqueue(kind, slug, 'manual')).run.id;
   return { sut, runs, clients, scheduler, withClient, queue };
 }
 

@@ -9,7 +9,7 @@ import { RecordingLogger } from '../../support/silent-logger.js';
 const tick = (ms = 5) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function aRun(id: string): JobRun {
-  return { id, kind: 'import', slug: 'all', status: 'queued', requestedAt: at(0), lastRequestedAt: at(0), startedAt: null, finishedAt: null, stats: {}, error: null, cancelRequestedAt: null };
+  return { id, kind: 'import', slug: 'all', status: 'queued', trigger: 'manual', requestedAt: at(0), lastRequestedAt: at(0), startedAt: null, finishedAt: null, stats: {}, error: null, cancelRequestedAt: null };
 }
 
 /** Handlers that record their calls; each behaviour can be replaced by the test. */

@@ -52,7 +52,7 @@ function makeSut({ pageSize = 10 } = {}) {
   };
   /** A run queued and fanned out: its client entries recorded `queued`, its client jobs scheduled. */
   const fannedOut = async (kind: JobKind, slug: string): Promise<string> => {
-    const { run } = await runs.enqueue(kind, slug);
+    const { run } = await runs.enqueue(kind, slug, 'manual');
     await fanOut.execute(run.id);
     return run.id;
   };
@@ -170,12 +170,12 @@ describe('RunClientJobUseCase', () => {
     withClient({ slug: 'acme' }, 3);
     const pause = () => new Promise((r) => setTimeout(r, 5));
     const allRun = await fannedOut('import', 'all');
-    const { run: acmeRun } = await runs.enqueue('import', 'acme');
+    const { run: acmeRun } = await runs.enqueue('import', 'acme', 'manual');
     await pause();
     await runClientJobs(allRun);
     await pause();
 
-    const joined = await runs.enqueue('import', 'acme');
+    const joined = await runs.enqueue('import', 'acme', 'manual');
     await new FanOutRunUseCase(runs, clients, scheduler).execute(acmeRun.id);
     await runClientJobs(acmeRun.id);
 

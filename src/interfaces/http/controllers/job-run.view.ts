@@ -7,6 +7,7 @@ export function toJobRunView(run: JobRun) {
     kind: run.kind,
     slug: run.slug,
     status: run.status,
+    trigger: run.trigger,
     requestedAt: run.requestedAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,

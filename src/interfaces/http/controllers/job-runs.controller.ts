@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CancelJobUseCase } from '../../../application/jobs/cancel-job.use-case.js';
 import { GetJobUseCase } from '../../../application/jobs/get-job.use-case.js';
 import { ListJobsUseCase } from '../../../application/jobs/list-jobs.use-case.js';
-import { JOB_KINDS, JOB_STATUSES } from '../../../domain/jobs/job-run.js';
+import { JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS } from '../../../domain/jobs/job-run.js';
 import { HttpError } from '../http-error.js';
 import { toJobRunView } from './job-run.view.js';
 
@@ -13,6 +13,7 @@ const listQuery = z.strictObject({
   kind: z.enum(JOB_KINDS, { error: `must be one of ${JOB_KINDS.join(', ')}` }).optional(),
   slug: z.string().min(1).max(200).optional(),
   status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  trigger: z.enum(JOB_TRIGGERS, { error: `must be one of ${JOB_TRIGGERS.join(', ')}` }).optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
 });
 
