@@ -14,7 +14,7 @@ import { createHttpApp } from './interfaces/http/app.js';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   // The queue library settles some jobs without awaiting them: a database hiccup there is logged, not fatal.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
 
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     } else if (admin.generatedFile) {
       logger.info({ file: admin.generatedFile }, 'ADMIN_TOKEN is not set: using the generated admin token');
     }
-    const app = createHttpApp(container, admin.token);
+    const app = createHttpApp(container, { adminToken: admin.token, logger });
     server = app.listen(config.port, () => logger.info({ port: (server!.address() as AddressInfo).port, role: config.role }, 'helpdesk-importer listening'));
     server.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`failed to start: cannot listen on port ${config.port} (${error.code ?? error.message})\n`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseKey } from './crypto/token-cipher.js';
+import type { LogFormat } from './logger.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -30,6 +31,7 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +48,8 @@ export interface AppConfig {
   adminToken: string | undefined;
   importStartAt: Date | null;
   logLevel: string;
+  /** JSON lines, or colourised lines for a developer's terminal (the default in development on a TTY). */
+  logFormat: LogFormat;
   /** Client API tokens are encrypted at rest with `current` (AES-256-GCM); `previous` keys stay readable. */
   encryption: { current: Buffer | null; previous: Buffer[] };
   upstream: UpstreamConfig;
@@ -110,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN,
     importStartAt: e.IMPORT_START_AT ? new Date(e.IMPORT_START_AT) : null,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (!production && e.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     encryption,
     upstream: {
       requestsPerMinute: e.EXTERNAL_API_REQUESTS_PER_MINUTE,

@@ -1,4 +1,5 @@
-import pino, { type Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Paths redacted wherever they appear in a log line; tokens are never logged on purpose either. */
 const REDACTED_PATHS = [
@@ -6,6 +7,8 @@ const REDACTED_PATHS = [
   '*.apiToken',
   'adminToken',
   '*.adminToken',
+  'token',
+  '*.token',
   'authorization',
   '*.authorization',
   'headers.authorization',
@@ -14,6 +17,14 @@ const REDACTED_PATHS = [
   'headers["x-admin-token"]',
 ];
 
-export function createLogger(level: string): PinoLogger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * One JSON line per event (what log shippers read), or colourised lines for a developer's
+ * terminal. Redaction happens before either is written.
+ */
+export function createLogger(level: string, format: LogFormat = 'json', destination?: DestinationStream): PinoLogger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (format === 'pretty') return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 }));
+  return destination ? pino(options, destination) : pino(options);
 }

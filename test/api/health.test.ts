@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startPgBoss } from '../../src/infrastructure/jobs/start-pg-boss.js';
 import { sql, testDatabaseUrl } from '../support/database.js';
-import { RecordingLogger } from '../support/silent-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { useRunningApp, type RunningApp } from '../support/running-app.js';
 
 describe('Health and readiness probes', () => {
@@ -18,7 +18,7 @@ describe('Health and readiness probes', () => {
 
   it('when the database is migrated and the queue schema exists, then GET /api/ready answers 200 without a token', async () => {
     // The queue installs its schema when it first starts, as the service does.
-    const boss = await startPgBoss(testDatabaseUrl(), new RecordingLogger());
+    const boss = await startPgBoss(testDatabaseUrl(), recordingLogger());
     await boss.stop({ graceful: false, wait: true });
 
     const response = await app.request('GET', '/api/ready', { token: null });

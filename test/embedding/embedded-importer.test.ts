@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { createImporter, type Importer } from '../../src/index.js';
 import { sql, testDatabaseUrl, truncateAll } from '../support/database.js';
-import { RecordingLogger } from '../support/silent-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { page, upstreamContact, upstreamMessage, upstreamTicket } from '../support/upstream-fixtures.js';
 
 const BASE = 'https://embedded.helpdesk.example';
@@ -12,7 +12,7 @@ describe('Embedding the importer in another service (src/index.ts)', () => {
 
   beforeEach(async () => {
     await truncateAll();
-    importer = await createImporter({ databaseUrl: testDatabaseUrl(), logger: new RecordingLogger(), upstream: { backoffBaseMs: 5 } });
+    importer = await createImporter({ databaseUrl: testDatabaseUrl(), logger: recordingLogger(), upstream: { backoffBaseMs: 5 } });
   });
   afterEach(async () => {
     await importer.close();

@@ -7,7 +7,7 @@ import type { InProcessJobScheduler } from '../../src/infrastructure/jobs/in-pro
 import { createHttpApp } from '../../src/interfaces/http/app.js';
 import nock from 'nock';
 import { truncateAll } from './database.js';
-import type { RecordingLogger } from './silent-logger.js';
+import type { RecordingLogger } from './recording-logger.js';
 import { makeTestContainer, type TestContainerOptions } from './test-container.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -31,7 +31,7 @@ export interface RunningApp {
 /** The real service (composition root + Koa) on a free loopback port. */
 export async function startApp(options: TestContainerOptions = {}): Promise<RunningApp> {
   const { container, logger } = makeTestContainer(options);
-  const server: Server = createHttpApp(container, ADMIN_TOKEN).listen(0, '127.0.0.1');
+  const server: Server = createHttpApp(container, { adminToken: ADMIN_TOKEN, logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const scheduler = container.resolve<InProcessJobScheduler>(TOKENS.JobScheduler);

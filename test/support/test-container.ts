@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { UpstreamConfig } from '../../src/infrastructure/config.js';
 import { buildContainer } from '../../src/infrastructure/container.js';
 import { testDatabaseUrl } from './database.js';
-import { RecordingLogger } from './silent-logger.js';
+import { recordingLogger, type RecordingLogger } from './recording-logger.js';
 
 /** Upstream settings for tests: fast retries, short timeouts, no rate limit unless asked. */
 export function testUpstreamConfig(overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
@@ -27,7 +27,7 @@ export interface TestContainerOptions {
 
 /** The real composition root on the test database, with a recording logger. */
 export function makeTestContainer(options: TestContainerOptions = {}): { container: DependencyContainer; logger: RecordingLogger } {
-  const logger = new RecordingLogger();
+  const logger = recordingLogger();
   const container = buildContainer({
     databaseUrl: testDatabaseUrl(),
     importStartAt: options.importStartAt ?? null,

@@ -19,7 +19,7 @@ export class AbandonJobUseCase {
   ) {}
 
   async execute(job: { runId: string; client?: ClientJob }, reason: string): Promise<void> {
-    this.logger.error({ runId: job.runId, client: job.client?.slug, reason }, 'job abandoned after its retries');
+    this.logger.error({ jobId: job.runId, client: job.client?.slug, reason }, 'job abandoned after its retries');
     if (!job.client) {
       await this.runs.finish(job.runId, 'failed', reason);
       return;

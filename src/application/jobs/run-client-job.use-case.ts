@@ -78,6 +78,7 @@ export class RunClientJobUseCase {
     const before = this.usage.snapshot(client.id);
     // The database's clock, so that runs started in different processes compare correctly.
     const startedAt = (await this.runs.currentTime()).toISOString();
+    const log = this.logger.child({ jobId: run.id, kind: run.kind, client: client.slug });
     let latest: ClientWork | undefined;
     const record = async (status: ClientRunStats['status'], error?: string) => {
       const now = this.usage.snapshot(client.id);
@@ -95,6 +96,7 @@ export class RunClientJobUseCase {
     };
 
     try {
+      log.info({}, 'client run started');
       await record('running');
       latest = await this.perform(run.kind, client, async (report) => {
         latest = { ...report };
@@ -104,18 +106,20 @@ export class RunClientJobUseCase {
         if (!current || current.cancelRequestedAt || FINISHED_JOB_STATUSES.includes(current.status)) throw new RunCancelledError();
       });
       await record('succeeded');
-      this.logger.info({ runId: run.id, kind: run.kind, client: client.slug, ...latest }, 'client run finished');
+      log.info({ ...latest }, 'client run finished');
     } catch (error) {
       if (signal.aborted) {
+        log.warn({ reason: describeError(signal.reason) }, 'client run interrupted: it resumes from its checkpoint');
         await record('queued');
         throw error;
       }
       if (error instanceof RunCancelledError) {
+        log.info({ ...latest }, 'client run cancelled');
         await record('cancelled');
         return;
       }
       const message = describeError(error);
-      this.logger.error({ runId: run.id, kind: run.kind, client: client.slug, err: message, detail: errorDetail(error) }, 'client run failed');
+      log.error({ err: message, detail: errorDetail(error) }, 'client run failed');
       await record('failed', message);
     }
   }

@@ -159,7 +159,7 @@ export class PgBossJobScheduler implements JobScheduler {
           suspects.add(job.id);
           continue;
         }
-        this.logger.warn({ runId: job.data.runId, client: job.data.slug, jobId: job.id }, 'a client job lost its worker: retrying it');
+        this.logger.warn({ jobId: job.data.runId, client: job.data.slug, queueJobId: job.id }, 'a client job lost its worker: retrying it');
         await this.boss.fail(CLIENT_QUEUE, job.id, { reason: 'worker process vanished' });
       }
       this.suspects = suspects;

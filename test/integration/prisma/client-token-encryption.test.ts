@@ -5,7 +5,7 @@ import { TOKENS } from '../../../src/application/tokens.js';
 import type { ClientRepository } from '../../../src/domain/ports/client-repository.port.js';
 import { buildContainer, closeContainer, reencryptClientTokens } from '../../../src/infrastructure/container.js';
 import { insertClient, sql, testDatabaseUrl, truncateAll } from '../../support/database.js';
-import { RecordingLogger } from '../../support/silent-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 import { testUpstreamConfig } from '../../support/test-container.js';
 
 function containerWith(current: Buffer | null, previous: Buffer[] = []): DependencyContainer {
@@ -14,7 +14,7 @@ function containerWith(current: Buffer | null, previous: Buffer[] = []): Depende
     importStartAt: null,
     upstream: testUpstreamConfig(),
     jobs: { workerConcurrency: 1, historyDays: 90 },
-    logger: new RecordingLogger(),
+    logger: recordingLogger(),
     encryption: { current, previous },
   });
 }

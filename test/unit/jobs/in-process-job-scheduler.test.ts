@@ -4,7 +4,7 @@ import type { JobHandlers } from '../../../src/domain/ports/job-handlers.port.js
 import type { JobRun } from '../../../src/domain/jobs/job-run.js';
 import { InProcessJobScheduler } from '../../../src/infrastructure/jobs/in-process-job-scheduler.js';
 import { aClient, at } from '../../fakes/builders.js';
-import { RecordingLogger } from '../../support/silent-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const tick = (ms = 5) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +34,7 @@ class RecordingHandlers implements JobHandlers {
 
 function makeSut({ workerConcurrency = 2 } = {}) {
   const handlers = new RecordingHandlers();
-  const logger = new RecordingLogger();
+  const logger = recordingLogger();
   const sut = new InProcessJobScheduler(handlers, workerConcurrency, logger);
   return { sut, handlers, logger };
 }

@@ -18,13 +18,13 @@ import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
 import { InMemoryTicketSource, type ListTicketsHook } from '../../fakes/in-memory-ticket-source.js';
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
 import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
-import { RecordingLogger } from '../../support/silent-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 function makeSut({ pageSize = 10 } = {}) {
   const runs = new InMemoryJobRunStore();
   const clients = new InMemoryClientRepository();
   const usage = new FakeUpstreamUsage();
-  const logger = new RecordingLogger();
+  const logger = recordingLogger();
   const ticketSource = new InMemoryTicketSource();
   const ticketStore = new InMemoryTicketStore();
   const contactSource = new InMemoryContactSource();

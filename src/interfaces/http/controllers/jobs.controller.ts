@@ -3,6 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js';
 import { ALL_CLIENTS, type JobKind } from '../../../domain/jobs/job-run.js';
 import { HttpError } from '../http-error.js';
+import { addToRequestLogLine } from '../middleware/request-logging.js';
 
 const STARTED_MESSAGE: Record<JobKind, string> = {
   import: 'Import job started',
@@ -40,7 +41,8 @@ export class JobsController {
   };
 
   private async accept(ctx: Context, kind: JobKind, slug: string): Promise<void> {
-    const { run } = await this.startJob.execute(kind, slug);
+    const { run, coalesced } = await this.startJob.execute(kind, slug);
+    addToRequestLogLine(ctx.res, { jobId: run.id, coalesced });
     ctx.status = 202;
     ctx.set('Location', `/api/jobs/${run.id}`);
     ctx.body = { message: STARTED_MESSAGE[kind], slug };

@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
 import { AppError, ValidationError } from '../../../domain/errors.js';
-import type { Logger } from '../../../domain/ports/logger.port.js';
 import { HttpError } from '../http-error.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -12,7 +11,7 @@ const STATUS_BY_CODE: Record<string, number> = {
  * The one place errors become responses: a JSON body `{ error, message? }` with a stable
  * code, never a stack trace or an internal message. Unexpected errors are logged once here.
  */
-export function errorHandler(logger: Logger): Middleware {
+export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -22,7 +21,8 @@ export function errorHandler(logger: Logger): Middleware {
       }
     } catch (error) {
       const { status, body } = toResponse(error);
-      if (status >= 500) logger.error({ method: ctx.method, path: ctx.path, err: describe(error) }, 'request failed');
+      // The request's own logger: the line carries its request id.
+      if (status >= 500) ctx.req.log.error({ err: describe(error) }, 'request failed');
       ctx.status = status;
       ctx.body = body;
     }
