@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     logger.warn({}, 'EXTERNAL_API_TLS_INSECURE=true: upstream TLS certificates are NOT verified');
   }
 
-  const boss = await startPgBoss(databaseUrl, logger);
+  const boss = await startPgBoss(databaseUrl, logger, config.jobs.pollingIntervalSeconds);
   const { workerConcurrency, historyDays, ...queueSettings } = config.jobs;
   const container = buildContainer({
     databaseUrl,

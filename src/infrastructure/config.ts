@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseKey } from './crypto/token-cipher.js';
+import { cronProblem, isTimeZone, type CronSchedules } from './jobs/cron-schedule.js';
 import type { LogFormat } from './logger.js';
 
 const booleanFlag = z
@@ -16,6 +17,7 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   ADMIN_TOKEN: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   IMPORT_START_AT: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp such as 2026-01-01T00:00:00.000Z' }).optional(),
   EXTERNAL_API_REQUESTS_PER_MINUTE: positiveInt(60),
   EXTERNAL_API_TLS_INSECURE: booleanFlag,
@@ -29,6 +31,9 @@ const environmentSchema = z.object({
   JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().max(86_399, 'must be less than 86400 (the queue caps a job at 24 h)').default(82_800),
   JOB_ORPHAN_AFTER_SECONDS: positiveInt(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  IMPORT_CRON: z.string().optional(),
+  CONTACTS_SYNC_CRON: z.string().optional(),
+  CRON_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as UTC or America/Sao_Paulo').default('UTC'),
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
@@ -46,6 +51,8 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   /** Unset outside production: a generated token is kept under `dataDir`. */
   adminToken: string | undefined;
+  /** Set: `GET /metrics` requires `Authorization: Bearer <metricsToken>`. Unset: it is open. */
+  metricsToken: string | undefined;
   importStartAt: Date | null;
   logLevel: string;
   /** JSON lines, or colourised lines for a developer's terminal (the default in development on a TTY). */
@@ -67,6 +74,8 @@ export interface JobsConfig {
   clientJobExpireSeconds: number;
   orphanAfterSeconds: number;
   shutdownTimeoutMs: number;
+  /** Recurring runs for all active clients, started by the queue's timekeeper. */
+  schedules: CronSchedules;
 }
 
 export interface UpstreamConfig {
@@ -103,6 +112,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`invalid configuration:\n  ENCRYPTION_KEY / ENCRYPTION_PREVIOUS_KEYS: ${(error as Error).message}`);
   }
+  for (const name of ['IMPORT_CRON', 'CONTACTS_SYNC_CRON'] as const) {
+    const problem = e[name] ? cronProblem(e[name], e.CRON_TIMEZONE) : null;
+    if (problem) throw new ConfigError(`invalid configuration:\n  ${name}: ${problem}`);
+  }
   if (production && !e.ADMIN_TOKEN) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: required when NODE_ENV=production');
   if (production && e.ADMIN_TOKEN!.length < 24) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: must be at least 24 characters when NODE_ENV=production');
   return {
@@ -112,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     importStartAt: e.IMPORT_START_AT ? new Date(e.IMPORT_START_AT) : null,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (!production && e.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
@@ -135,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientJobExpireSeconds: e.JOB_EXPIRE_SECONDS,
       orphanAfterSeconds: e.JOB_ORPHAN_AFTER_SECONDS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      schedules: { import: e.IMPORT_CRON ?? null, contactsSync: e.CONTACTS_SYNC_CRON ?? null, timezone: e.CRON_TIMEZONE },
     },
   };
 }

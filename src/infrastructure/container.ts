@@ -20,6 +20,7 @@ import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import type { ImportSettings, JobSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
+import { ALL_CLIENTS } from '../domain/jobs/job-run.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../domain/ports/job-handlers.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
@@ -31,6 +32,7 @@ import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
 import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
 import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
+import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
@@ -70,6 +72,13 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
+  c.registerInstance(
+    INFRA_TOKENS.Metrics,
+    new ImporterMetrics({
+      countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
+      queueDepth: () => c.resolve<PgBossJobScheduler | InProcessJobScheduler>(TOKENS.JobScheduler).queueDepth(),
+    }),
+  );
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
 
@@ -141,6 +150,10 @@ export async function startWorkers(c: DependencyContainer): Promise<void> {
   const handlers = c.resolve<JobHandlers>(TOKENS.JobHandlers);
   await scheduler.startWorkers({
     ...handlers,
+    startScheduledRun: async (kind) => {
+      const { run, coalesced } = await c.resolve(StartJobUseCase).execute(kind, ALL_CLIENTS, 'schedule');
+      c.resolve<Logger>(TOKENS.Logger).info({ jobId: run.id, kind, coalesced }, 'cron tick: run requested');
+    },
     pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute(),
     rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),
   });

@@ -8,4 +8,5 @@ export const INFRA_TOKENS = {
   WorkerConcurrency: Symbol('WorkerConcurrency'),
   PgBoss: Symbol('PgBoss'),
   DatabaseUrl: Symbol('DatabaseUrl'),
+  Metrics: Symbol('Metrics'),
 } as const;

@@ -8,6 +8,7 @@ import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
+import { CLIENT_QUEUE } from './pg-boss-job-scheduler.js';
 
 /**
  * Runs jobs in this process, in the background, at most `workerConcurrency` clients at once.
@@ -38,6 +39,11 @@ export class InProcessJobScheduler implements JobScheduler {
       const job = { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug };
       this.start(`${run.id}:${client.id}`, () => this.limit(() => this.handlers.runClient(job)));
     }
+  }
+
+  /** Client jobs waiting for a free worker slot, under the durable queue's name for them. */
+  async queueDepth(): Promise<Record<string, number>> {
+    return { [CLIENT_QUEUE]: this.limit.pendingCount };
   }
 
   /** Resolves when every scheduled job has finished (tests, embedding, shutdown). */

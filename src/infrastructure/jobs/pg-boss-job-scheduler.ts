@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Client } from '../../domain/clients/client.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
-import type { JobRun } from '../../domain/jobs/job-run.js';
+import { JOB_KINDS, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
+import type { CronSchedules } from './cron-schedule.js';
 import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
 
 export const FAN_OUT_QUEUE = 'job-run-fan-out';
@@ -13,6 +14,8 @@ export const CLIENT_QUEUE = 'job-run-client';
 const FAN_OUT_DEAD = 'job-run-fan-out-abandoned';
 const CLIENT_DEAD = 'job-run-client-abandoned';
 const PRUNE_QUEUE = 'job-history-prune';
+/** One queue per recurring kind: the timekeeper sends a job to it on each tick of its cron. */
+const SCHEDULE_QUEUES: Record<JobKind, string> = { import: 'scheduled-import', 'contacts-sync': 'scheduled-contacts-sync' };
 
 interface FanOutData {
   runId: string;
@@ -28,9 +31,12 @@ export interface PgBossSchedulerSettings {
   orphanAfterSeconds: number;
   /** How long shutdown waits for the pages in flight. */
   shutdownTimeoutMs: number;
+  schedules: CronSchedules;
 }
 
 export interface WorkerHandlers extends JobHandlers {
+  /** A cron tick: start a run of this kind for all active clients, recorded as scheduled. */
+  startScheduledRun(kind: JobKind): Promise<void>;
   pruneHistory(): Promise<number>;
   rescheduleStalledRuns(): Promise<number>;
 }
@@ -95,6 +101,7 @@ export class PgBossJobScheduler implements JobScheduler {
     await this.boss.work<ClientJob>(CLIENT_DEAD, options, async ([job]) => {
       if (job) await handlers.abandon({ runId: job.data.runId, client: job.data }, 'its job was interrupted on every attempt (crashes, shutdowns or lost locks)');
     });
+    await this.applySchedules(handlers);
     await this.boss.schedule(PRUNE_QUEUE, '17 * * * *');
     await this.boss.work(PRUNE_QUEUE, async () => {
       const deleted = await handlers.pruneHistory();
@@ -110,14 +117,41 @@ export class PgBossJobScheduler implements JobScheduler {
   }
 
   /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
+  /** Jobs created or waiting for a retry, not yet picked up by a worker, by queue. */
+  async queueDepth(): Promise<Record<string, number>> {
+    const queues = [FAN_OUT_QUEUE, CLIENT_QUEUE];
+    const sizes = await Promise.all(queues.map((queue) => this.boss.getQueueSize(queue)));
+    return Object.fromEntries(queues.map((queue, i) => [queue, sizes[i]!]));
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
-    for (const queue of [FAN_OUT_QUEUE, CLIENT_QUEUE, FAN_OUT_DEAD, CLIENT_DEAD, PRUNE_QUEUE]) await this.boss.offWork(queue).catch(() => {});
+    for (const queue of [FAN_OUT_QUEUE, CLIENT_QUEUE, FAN_OUT_DEAD, CLIENT_DEAD, PRUNE_QUEUE, ...Object.values(SCHEDULE_QUEUES)]) await this.boss.offWork(queue).catch(() => {});
     this.shutdown.abort(new Error('shutting down'));
     await this.boss.stop({ graceful: true, wait: true, timeout: this.settings.shutdownTimeoutMs });
   }
 
   /** Creates the queues once per process, serialised across processes (concurrent creation deadlocks). */
+  /**
+   * Registers (or removes) each recurring run's cron in pg-boss and works its queue. The
+   * timekeeper checks the schedules from one instance at a time and sends at most one job per
+   * schedule and minute (a singleton slot), so a tick starts one run however many instances run.
+   */
+  private async applySchedules(handlers: WorkerHandlers): Promise<void> {
+    const crons: Record<JobKind, string | null> = { import: this.settings.schedules.import, 'contacts-sync': this.settings.schedules.contactsSync };
+    for (const kind of JOB_KINDS) {
+      const queue = SCHEDULE_QUEUES[kind];
+      const cron = crons[kind];
+      if (cron) {
+        await this.boss.schedule(queue, cron, { kind }, { tz: this.settings.schedules.timezone, singletonKey: queue, singletonSeconds: 60 });
+        this.logger.info({ kind, cron, timezone: this.settings.schedules.timezone }, 'recurring run scheduled');
+      } else {
+        await this.boss.unschedule(queue);
+      }
+      await this.boss.work(queue, { pollingIntervalSeconds: this.settings.pollingIntervalSeconds }, async () => handlers.startScheduledRun(kind));
+    }
+  }
+
   private prepare(): Promise<void> {
     this.queuesReady ??= this.lock.runExclusive('pgboss:queues', () => this.createQueues()).catch((error: unknown) => {
       this.queuesReady = undefined;
@@ -135,6 +169,7 @@ export class PgBossJobScheduler implements JobScheduler {
       { name: FAN_OUT_QUEUE, retryLimit: 20, retryDelay: 2, retryBackoff: false, expireInSeconds: 60, deadLetter: FAN_OUT_DEAD },
       { name: CLIENT_QUEUE, retryLimit: 50, retryDelay: 2, retryBackoff: false, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: CLIENT_DEAD },
       { name: PRUNE_QUEUE },
+      ...JOB_KINDS.map((kind) => ({ name: SCHEDULE_QUEUES[kind] })),
     ];
     for (const queue of queues) {
       await this.boss.createQueue(queue.name, queue);

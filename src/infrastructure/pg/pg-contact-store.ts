@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Contact } from '../../domain/contacts/contact.js';
 import type { ContactStore, SavedContactsPage } from '../../domain/ports/contact-store.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
+import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 
 /**
  * Writes a page of contacts, their tags and tag links in one transaction of four statements.
@@ -10,7 +11,10 @@ import { INFRA_TOKENS } from '../infra-tokens.js';
  */
 @injectable()
 export class PgContactStore implements ContactStore {
-  constructor(@inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool) {}
+  constructor(
+    @inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool,
+    @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+  ) {}
 
   async savePage(clientId: string, contacts: Contact[], pass: number): Promise<SavedContactsPage> {
     if (contacts.length === 0) return { contacts: 0, tags: 0 };
@@ -33,7 +37,7 @@ export class PgContactStore implements ContactStore {
     const connection = await this.pool.connect();
     try {
       await connection.query('BEGIN');
-      await connection.query(
+      const savedContacts = await connection.query(
         `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass)
          SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int
          FROM jsonb_to_recordset($2::jsonb) AS r(
@@ -45,7 +49,7 @@ export class PgContactStore implements ContactStore {
            raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass`,
         [clientId, contactRows, pass],
       );
-      await connection.query(
+      const savedTags = await connection.query(
         `INSERT INTO tags (client_id, external_id, name)
          SELECT $1::uuid, r.external_id, r.name
          FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, name text)
@@ -60,7 +64,7 @@ export class PgContactStore implements ContactStore {
            AND c.external_id IN (SELECT r.external_id FROM jsonb_to_recordset($2::jsonb) AS r(external_id text))`,
         [clientId, contactRows],
       );
-      await connection.query(
+      const savedLinks = await connection.query(
         `INSERT INTO contact_tags (contact_id, tag_id)
          SELECT c.id, t.id
          FROM jsonb_to_recordset($2::jsonb) AS l(contact_external_id text, tag_external_id text)
@@ -70,6 +74,9 @@ export class PgContactStore implements ContactStore {
         [clientId, links],
       );
       await connection.query('COMMIT');
+      this.metrics.stored('contacts', savedContacts.rowCount ?? 0);
+      this.metrics.stored('tags', savedTags.rowCount ?? 0);
+      this.metrics.stored('contact_tags', savedLinks.rowCount ?? 0);
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => {});
       throw error;

@@ -3,6 +3,7 @@ import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import type { StoredTicketState, TicketWithMessages } from '../../domain/tickets/ticket.js';
 import type pg from 'pg';
 import { INFRA_TOKENS } from '../infra-tokens.js';
+import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 
 /**
  * Writes a page of tickets and messages in one statement: rows travel as one JSON parameter
@@ -11,7 +12,10 @@ import { INFRA_TOKENS } from '../infra-tokens.js';
  */
 @injectable()
 export class PgTicketStore implements TicketStore {
-  constructor(@inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool) {}
+  constructor(
+    @inject(INFRA_TOKENS.Pool) private readonly pool: pg.Pool,
+    @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+  ) {}
 
   async findStates(clientId: string, ticketUuids: string[]): Promise<Map<string, StoredTicketState>> {
     if (ticketUuids.length === 0) return new Map();
@@ -55,7 +59,7 @@ export class PgTicketStore implements TicketStore {
       })),
     );
     // One statement, so the tickets and their messages commit together or not at all.
-    await this.pool.query(
+    const { rows } = await this.pool.query<{ tickets: number; messages: number }>(
       `
       WITH saved AS (
         INSERT INTO tickets (client_id, external_uuid, protocol, subject, status, channel, contact_external_id,
@@ -73,15 +77,20 @@ export class PgTicketStore implements TicketStore {
         -- A writer holding an older version (a direct embedded call racing a job) never overwrites a newer one.
         WHERE tickets.upstream_updated_at <= excluded.upstream_updated_at
         RETURNING id, external_uuid
-      )
+      ), inserted AS (
       INSERT INTO messages (client_id, ticket_id, external_id, direction, type, body, media_url, sender_name, sent_at, raw)
       SELECT $1::uuid, saved.id, m.external_id, m.direction, m.type, m.body, m.media_url, m.sender_name, m.sent_at, m.raw
       FROM jsonb_to_recordset($3::jsonb) AS m(
         external_id text, ticket_uuid text, direction text, type text, body text, media_url text,
         sender_name text, sent_at timestamptz, raw jsonb)
       JOIN saved ON saved.external_uuid = m.ticket_uuid
-      ON CONFLICT (client_id, external_id) DO NOTHING`,
+      ON CONFLICT (client_id, external_id) DO NOTHING
+      RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM saved)::int AS tickets, (SELECT count(*) FROM inserted)::int AS messages`,
       [clientId, JSON.stringify(tickets), JSON.stringify(messages)],
     );
+    this.metrics.stored('tickets', rows[0]!.tickets);
+    this.metrics.stored('messages', rows[0]!.messages);
   }
 }

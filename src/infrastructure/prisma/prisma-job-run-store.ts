@@ -4,6 +4,7 @@ import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.po
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
+import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 
 const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
                  stats, error, cancel_requested_at AS "cancelRequestedAt"`;
@@ -15,7 +16,10 @@ const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt",
  */
 @injectable()
 export class PrismaJobRunStore implements JobRunStore {
-  constructor(@inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient) {}
+  constructor(
+    @inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient,
+    @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+  ) {}
 
   /**
    * One statement: insert a queued run or, the partial unique index
@@ -75,10 +79,12 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
-    const count = await this.prisma.$executeRaw`
+    const rows = await this.prisma.$queryRaw<Pick<JobRunRow, 'kind' | 'status' | 'requestedAt' | 'startedAt' | 'finishedAt'>[]>`
       UPDATE job_runs SET status = ${status}, error = ${error}, finished_at = now()
-      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
-    return count > 0;
+      WHERE id = ${id}::uuid AND status IN ('queued', 'running')
+      RETURNING kind, status, requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+    if (rows[0]) this.observeEnd(rows[0]);
+    return rows.length > 0;
   }
 
   /** A queued run ends at once, its clients' entries marked cancelled too (none of them will start). */
@@ -92,7 +98,15 @@ export class PrismaJobRunStore implements JobRunStore {
                   ELSE stats END,
         cancel_requested_at = COALESCE(cancel_requested_at, now())
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
-    return changed ? this.findById(id) : null;
+    if (!changed) return null;
+    const run = await this.findById(id);
+    if (run?.status === 'cancelled') this.observeEnd(run);
+    return run;
+  }
+
+  private observeEnd(run: { kind: string; status: string; requestedAt: Date; startedAt: Date | null; finishedAt: Date | null }): void {
+    const from = run.startedAt ?? run.requestedAt;
+    this.metrics.runEnded(run.kind, run.status, Math.max(0, (run.finishedAt!.getTime() - from.getTime()) / 1000));
   }
 
   async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {

@@ -15,6 +15,8 @@ export class SlidingWindowBudget {
   constructor(
     limit: number,
     private readonly windowMs: number,
+    /** Told how long a request waited for its permit, when it had to. */
+    private readonly onWait: (ms: number) => void = () => {},
   ) {
     this.available = limit;
   }
@@ -33,7 +35,13 @@ export class SlidingWindowBudget {
       this.available -= 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    const since = performance.now();
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.onWait(performance.now() - since);
+        resolve();
+      }),
+    );
   }
 
   private release(): void {

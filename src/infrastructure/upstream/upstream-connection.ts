@@ -6,6 +6,7 @@ import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../domai
 import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { UpstreamMetrics } from '../metrics/importer-metrics.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';
 import type { Parsed } from './upstream-schemas.js';
 
@@ -53,6 +54,7 @@ export class UpstreamConnection {
     private readonly client: Client,
     private readonly config: UpstreamConfig,
     dispatcher: Dispatcher | undefined,
+    private readonly metrics: UpstreamMetrics,
   ) {
     this.http = ky.create({
       prefixUrl: client.apiBaseUrl.replace(/\/+$/, ''),
@@ -63,7 +65,7 @@ export class UpstreamConnection {
       ...(dispatcher ? ({ dispatcher } as object) : {}),
     });
     this.inFlight = pLimit(config.concurrency);
-    this.budget = new SlidingWindowBudget(config.requestsPerMinute, config.rateWindowMs);
+    this.budget = new SlidingWindowBudget(config.requestsPerMinute, config.rateWindowMs, metrics.waitedForBudget);
   }
 
   /** The token and URL this connection was built with; a changed client needs a new connection. */
@@ -107,6 +109,7 @@ export class UpstreamConnection {
           throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" refused GET /${path} with HTTP ${attempt.status}`);
         case 'rate-limited':
           this.counters.rateLimited += 1;
+          this.metrics.rateLimited();
           if (++rateLimitedWaits > MAX_RATE_LIMITED_WAITS) {
             throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" kept answering 429 to GET /${path}`);
           }
@@ -114,7 +117,13 @@ export class UpstreamConnection {
           if (waitMs > MAX_RETRY_AFTER_MS) {
             throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" asked to wait ${Math.round(waitMs / 1000)} s before retrying (429)`);
           }
-          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
+          const pauseEnd = Date.now() + waitMs;
+          // Counted as wall time the client is held back, however many requests wait it out.
+          const added = pauseEnd - Math.max(this.pausedUntil, Date.now());
+          if (added > 0) {
+            this.metrics.pausedForRateLimit(added);
+            this.pausedUntil = pauseEnd;
+          }
           continue;
         default: {
           if (attempt.outcome === 'transient') problem = attempt.problem;
@@ -122,6 +131,7 @@ export class UpstreamConnection {
             throw new UpstreamUnavailableError(`upstream of client "${this.client.slug}" failed GET /${path} ${failures} times; last: ${problem}`);
           }
           this.counters.retries += 1;
+          this.metrics.retry();
           await sleep(this.backoff(failures));
         }
       }
@@ -129,26 +139,36 @@ export class UpstreamConnection {
   }
 
   private async send(path: string, searchParams: Record<string, string | number>): Promise<Attempt> {
+    const attempt = await this.exchange(path, searchParams);
     this.counters.requests += 1;
+    this.metrics.request(attempt.status);
+    return attempt.result;
+  }
+
+  /** One request and its outcome, with the status label the metrics give it. */
+  private async exchange(path: string, searchParams: Record<string, string | number>): Promise<{ status: string; result: Attempt }> {
     try {
       // The signal bounds the whole exchange, body included: a server may stall mid-body.
       const response = await this.http.get(path, { searchParams, signal: AbortSignal.timeout(this.config.timeoutMs) });
-      if (response.status === 401 || response.status === 403) return { outcome: 'unauthorized', status: response.status };
-      if (response.status === 404) return { outcome: 'not-found' };
-      if (response.status === 429) return { outcome: 'rate-limited', waitMs: parseRetryAfter(response.headers.get('retry-after')) };
-      if (response.status >= 500 || response.status === 408) return { outcome: 'transient', problem: `HTTP ${response.status}` };
-      if (response.status !== 200) return { outcome: 'rejected', status: response.status };
+      const answered = (result: Attempt) => ({ status: String(response.status), result });
+      if (response.status === 401 || response.status === 403) return answered({ outcome: 'unauthorized', status: response.status });
+      if (response.status === 404) return answered({ outcome: 'not-found' });
+      if (response.status === 429) return answered({ outcome: 'rate-limited', waitMs: parseRetryAfter(response.headers.get('retry-after')) });
+      if (response.status >= 500 || response.status === 408) return answered({ outcome: 'transient', problem: `HTTP ${response.status}` });
+      if (response.status !== 200) return answered({ outcome: 'rejected', status: response.status });
       const text = await response.text();
       try {
         // A reviver slows parsing several-fold: only for the rare body that holds a NUL.
-        return { outcome: 'ok', body: text.includes('\\u0000') ? JSON.parse(text, withoutNulCharacters) : JSON.parse(text) };
+        return answered({ outcome: 'ok', body: text.includes('\\u0000') ? JSON.parse(text, withoutNulCharacters) : JSON.parse(text) });
       } catch {
-        return { outcome: 'transient', problem: 'a body that is not valid JSON' };
+        return answered({ outcome: 'transient', problem: 'a body that is not valid JSON' });
       }
     } catch (error) {
       const code = (error as { cause?: { code?: string } })?.cause?.code;
-      if (code && CERTIFICATE_ERRORS.has(code)) return { outcome: 'untrusted-certificate', code };
-      return { outcome: 'transient', problem: describeNetworkError(error, this.config.timeoutMs) };
+      if (code && CERTIFICATE_ERRORS.has(code)) return { status: 'tls_error', result: { outcome: 'untrusted-certificate', code } };
+      const name = (error as { name?: string })?.name;
+      const status = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network_error';
+      return { status, result: { outcome: 'transient', problem: describeNetworkError(error, this.config.timeoutMs) } };
     }
   }
 

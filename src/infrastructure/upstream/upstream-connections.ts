@@ -5,6 +5,7 @@ import { UpstreamUnauthorizedError } from '../../domain/errors.js';
 import type { UpstreamCounters, UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
+import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 import { UpstreamConnection } from './upstream-connection.js';
 
 /**
@@ -16,7 +17,10 @@ export class UpstreamConnections implements UpstreamUsage {
   private readonly byClient = new Map<string, UpstreamConnection>();
   private readonly dispatcher: Dispatcher | undefined;
 
-  constructor(@inject(INFRA_TOKENS.UpstreamConfig) private readonly config: UpstreamConfig) {
+  constructor(
+    @inject(INFRA_TOKENS.UpstreamConfig) private readonly config: UpstreamConfig,
+    @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+  ) {
     this.dispatcher = config.tlsInsecure ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
   }
 
@@ -25,7 +29,7 @@ export class UpstreamConnections implements UpstreamUsage {
     if (existing?.matches(client)) return existing;
     let connection: UpstreamConnection;
     try {
-      connection = new UpstreamConnection(client, this.config, this.dispatcher);
+      connection = new UpstreamConnection(client, this.config, this.dispatcher, this.metrics.upstream(client.slug));
     } catch {
       // The HTTP layer's message would quote the header, token included.
       throw new UpstreamUnauthorizedError(client.slug, 'its API token cannot be sent in an HTTP header');

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
-import { adminAuth } from './middleware/admin-auth.js';
+import { adminAuth } from './middleware/token-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestLogging } from './middleware/request-logging.js';
 import { createRouters } from './router.js';

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import nock from 'nock';
 import type { Client } from '../../../src/domain/clients/client.js';
 import type { UpstreamConfig } from '../../../src/infrastructure/config.js';
+import { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-metrics.js';
 import { HttpContactSource } from '../../../src/infrastructure/upstream/http-contact-source.js';
 import { HttpTicketSource } from '../../../src/infrastructure/upstream/http-ticket-source.js';
 import { UpstreamConnections } from '../../../src/infrastructure/upstream/upstream-connections.js';
@@ -42,8 +43,9 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
 }
 
 export function makeSut(overrides: Partial<UpstreamConfig> = {}) {
-  const connections = new UpstreamConnections(testConfig(overrides));
-  return { connections, tickets: new HttpTicketSource(connections), contacts: new HttpContactSource(connections) };
+  const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}) });
+  const connections = new UpstreamConnections(testConfig(overrides), metrics);
+  return { connections, metrics, tickets: new HttpTicketSource(connections), contacts: new HttpContactSource(connections) };
 }
 
 export function ticketItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/infrastructure/config.js';
+
+function problemOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('Configuration of the operations features', () => {
+  it('when no schedule is set, then no recurring run is configured and cron times are read in UTC', () => {
+    expect(loadConfig({}).jobs.schedules).to.deep.equal({ import: null, contactsSync: null, timezone: 'UTC' });
+  });
+
+  it('when both crons and a time zone are set, then they are kept as given', () => {
+    const config = loadConfig({ IMPORT_CRON: '*/15 * * * *', CONTACTS_SYNC_CRON: '0 3 * * 1-5', CRON_TIMEZONE: 'America/Sao_Paulo' });
+
+    expect(config.jobs.schedules).to.deep.equal({ import: '*/15 * * * *', contactsSync: '0 3 * * 1-5', timezone: 'America/Sao_Paulo' });
+  });
+
+  it('when a cron expression is invalid, then startup names the variable and why', () => {
+    expect(problemOf({ IMPORT_CRON: '61 * * * *' })).to.include('IMPORT_CRON: is not a valid cron expression');
+    expect(problemOf({ CONTACTS_SYNC_CRON: 'every day' })).to.include('CONTACTS_SYNC_CRON: must have five fields');
+  });
+
+  it('when a cron has a seconds field, then it is refused rather than silently fired once a minute', () => {
+    expect(problemOf({ IMPORT_CRON: '*/10 * * * * *' })).to.include('IMPORT_CRON: must have five fields');
+  });
+
+  it('when the time zone is unknown, then startup says which names are accepted', () => {
+    expect(problemOf({ CRON_TIMEZONE: 'Mars/Olympus' })).to.include('CRON_TIMEZONE: must be an IANA time zone');
+  });
+
+  it('when METRICS_TOKEN is short, then it is refused; when unset, the metrics are open', () => {
+    expect(problemOf({ METRICS_TOKEN: 'short' })).to.include('METRICS_TOKEN: must be at least 16 characters');
+    expect(loadConfig({}).metricsToken).to.equal(undefined);
+  });
+
+  it('when LOG_FORMAT is set, then it wins; unset outside a development terminal, logs are JSON lines', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).to.equal('json');
+    expect(problemOf({ LOG_FORMAT: 'xml' })).to.include('LOG_FORMAT: must be json or pretty');
+  });
+});
