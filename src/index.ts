@@ -9,8 +9,12 @@
  *   const { run } = await importer.useCases.startJob.execute('import', slug);
  *   await importer.whenIdle();
  *   await importer.close();
+ *
+ * `importer.metrics` is a prom-client Registry: merge it into the host's own
+ * (`Registry.merge([hostRegistry, importer.metrics])`) or serve it as is.
  */
 import 'reflect-metadata';
+import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from './application/clients/get-client.use-case.js';
 import { ListClientsUseCase } from './application/clients/list-clients.use-case.js';
@@ -27,6 +31,8 @@ import type { Logger } from './domain/ports/logger.port.js';
 import { loadConfig, type UpstreamConfig } from './infrastructure/config.js';
 import { buildContainer, closeContainer } from './infrastructure/container.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
+import { INFRA_TOKENS } from './infrastructure/infra-tokens.js';
+import type { ImporterMetrics } from './infrastructure/metrics/importer-metrics.js';
 import type { InProcessJobScheduler } from './infrastructure/jobs/in-process-job-scheduler.js';
 import { createLogger } from './infrastructure/logger.js';
 
@@ -47,6 +53,8 @@ export interface ImporterOptions {
 
 export interface Importer {
   container: DependencyContainer;
+  /** The importer's Prometheus metrics (upstream requests, rows stored, runs, queue depth). */
+  metrics: Registry;
   useCases: {
     registerClient: RegisterClientUseCase;
     updateClient: UpdateClientUseCase;
@@ -84,6 +92,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
   });
   return {
     container,
+    metrics: container.resolve<ImporterMetrics>(INFRA_TOKENS.Metrics).registry,
     useCases: {
       registerClient: container.resolve(RegisterClientUseCase),
       updateClient: container.resolve(UpdateClientUseCase),

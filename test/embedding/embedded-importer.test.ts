@@ -31,6 +31,11 @@ describe('Embedding the importer in another service (src/index.ts)', () => {
     const { rows } = await sql().query('SELECT status FROM job_runs WHERE id = $1', [run.id]);
     expect(rows).to.deep.equal([{ status: 'succeeded' }]);
     expect((await sql().query('SELECT count(*)::int AS n FROM messages')).rows[0].n).to.equal(1);
+    const metrics = await importer.metrics.metrics();
+    expect(metrics).to.include('helpdesk_importer_rows_stored_total{table="messages"} 1');
+    expect(metrics).to.include('helpdesk_importer_upstream_requests_total{client="host-client",status="200"} 2');
+    expect(metrics).to.include('helpdesk_importer_job_runs{kind="import",status="succeeded"} 1');
+    expect(metrics, 'process metrics are the host\'s business').to.not.include('process_cpu');
   });
 
   it('when a host service calls a use case directly, then it gets the report back', async () => {
