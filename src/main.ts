@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     logger,
     encryption: config.encryption,
     durableQueue: { boss, settings: queueSettings },
+    processMetrics: true,
   });
   if (config.encryption.current) {
     const rewritten = await reencryptClientTokens(container);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     } else if (admin.generatedFile) {
       logger.info({ file: admin.generatedFile }, 'ADMIN_TOKEN is not set: using the generated admin token');
     }
-    const app = createHttpApp(container, { adminToken: admin.token, logger });
+    const app = createHttpApp(container, { adminToken: admin.token, logger, metricsToken: config.metricsToken });
     server = app.listen(config.port, () => logger.info({ port: (server!.address() as AddressInfo).port, role: config.role }, 'helpdesk-importer listening'));
     server.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`failed to start: cannot listen on port ${config.port} (${error.code ?? error.message})\n`);

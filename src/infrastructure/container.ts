@@ -51,6 +51,8 @@ export interface ContainerSettings {
   logger: Logger;
   /** Encryption of client API tokens at rest; absent: stored as given. */
   encryption?: { current: Buffer | null; previous: Buffer[] };
+  /** Also export Node's own metrics (memory, event loop, GC): the service does, an embedding host has its own. */
+  processMetrics?: boolean;
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
 }
@@ -72,13 +74,12 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
-  c.registerInstance(
-    INFRA_TOKENS.Metrics,
-    new ImporterMetrics({
-      countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
-      queueDepth: () => c.resolve<PgBossJobScheduler | InProcessJobScheduler>(TOKENS.JobScheduler).queueDepth(),
-    }),
-  );
+  const metrics = new ImporterMetrics({
+    countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
+    queueDepth: () => c.resolve<PgBossJobScheduler | InProcessJobScheduler>(TOKENS.JobScheduler).queueDepth(),
+  });
+  if (settings.processMetrics) metrics.collectProcessMetrics();
+  c.registerInstance(INFRA_TOKENS.Metrics, metrics);
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
 

@@ -44,6 +44,7 @@ describe('Bad input catalogue: malformed requests get a clear JSON answer, never
     { name: 'DELETE on the contacts sync', method: 'DELETE', path: '/api/admin/sync/contacts' },
     { name: 'PATCH on the client list', method: 'PATCH', path: '/api/admin/clients', headers: JSON_TYPE, body: '{}' },
     { name: 'an unknown route', method: 'POST', path: '/api/jobs/export' },
+    { name: 'a method the router does not know (PROPFIND)', method: 'PROPFIND', path: '/api/jobs' },
     { name: 'a route outside /api', method: 'GET', path: '/' },
     { name: 'a trailing slash', method: 'POST', path: '/api/jobs/import/' },
     { name: 'a NUL in the slug', method: 'POST', path: '/api/jobs/import/%00' },

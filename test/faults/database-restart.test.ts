@@ -70,13 +70,20 @@ describe('PostgreSQL restarted in the middle of a run', function () {
 
     await database.stop();
     const duringOutage = await api('POST', '/api/jobs/import/acme');
+    const readyDuringOutage = await fetch(`http://127.0.0.1:${apiPort}/api/ready`);
+    const metricsDuringOutage = await fetch(`http://127.0.0.1:${apiPort}/metrics`);
     await new Promise((r) => setTimeout(r, 1500));
     database = await startEmbeddedPostgres({ dir, port, fast: true });
 
     // The service serves again once the database is back.
     const serving = await waitFor(async () => (await api('GET', '/api/jobs')).status === 200 && 200, 'the service to serve again', { timeoutMs: 20_000, intervalMs: 200 });
     expect(duringOutage.status, 'a trigger during the outage gets a clean error').to.equal(500);
+    expect(readyDuringOutage.status, 'readiness fails while the database is down').to.equal(503);
+    expect(await readyDuringOutage.json()).to.deep.include({ status: 'not_ready' }).and.nested.include({ 'checks.database': false });
+    expect(metricsDuringOutage.status, 'metrics still answer, without the database gauges').to.equal(200);
+    expect(await metricsDuringOutage.text()).to.include('helpdesk_importer_upstream_requests_total{client="acme",status="200"}');
     expect(serving).to.equal(200);
+    expect((await fetch(`http://127.0.0.1:${apiPort}/api/ready`)).status, 'ready again once the database is back').to.equal(200);
 
     // The interrupted run ends, one way or the other, and never with the cursor ahead of the data.
     const status = await runStatus(location);

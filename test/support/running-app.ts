@@ -28,10 +28,14 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions extends TestContainerOptions {
+  metricsToken?: string;
+}
+
 /** The real service (composition root + Koa) on a free loopback port. */
-export async function startApp(options: TestContainerOptions = {}): Promise<RunningApp> {
+export async function startApp(options: TestAppOptions = {}): Promise<RunningApp> {
   const { container, logger } = makeTestContainer(options);
-  const server: Server = createHttpApp(container, { adminToken: ADMIN_TOKEN, logger }).listen(0, '127.0.0.1');
+  const server: Server = createHttpApp(container, { adminToken: ADMIN_TOKEN, logger, metricsToken: options.metricsToken }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const scheduler = container.resolve<InProcessJobScheduler>(TOKENS.JobScheduler);
@@ -59,7 +63,7 @@ export async function startApp(options: TestContainerOptions = {}): Promise<Runn
  * Mocha hooks for a test file of the HTTP API: each test gets empty tables and a fresh app,
  * whose jobs are awaited and nock interceptors dropped afterwards. Returns a getter.
  */
-export function useRunningApp(options: TestContainerOptions = {}): () => RunningApp {
+export function useRunningApp(options: TestAppOptions = {}): () => RunningApp {
   let app: RunningApp | undefined;
   beforeEach(async () => {
     await truncateAll();

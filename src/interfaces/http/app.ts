@@ -2,6 +2,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
+import { HttpError } from './http-error.js';
 import { adminAuth } from './middleware/token-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestLogging } from './middleware/request-logging.js';
@@ -11,11 +12,13 @@ export interface HttpAppOptions {
   adminToken: string;
   /** The service's pino logger: request lines are written through it, with its redaction. */
   logger: PinoLogger;
+  /** Set: `GET /metrics` requires it as a bearer token. */
+  metricsToken?: string;
 }
 
 export function createHttpApp(container: DependencyContainer, options: HttpAppOptions): Koa {
   const app = new Koa();
-  const routers = createRouters(container);
+  const routers = createRouters(container, { metricsToken: options.metricsToken });
   // Outermost, so that the line it writes has the status the error handler chose.
   app.use(requestLogging(options.logger));
   app.use(errorHandler());
@@ -26,7 +29,8 @@ export function createHttpApp(container: DependencyContainer, options: HttpAppOp
   // Before routing, so that not even a 404 or 405 tells an unauthenticated caller which routes exist.
   app.use(adminAuth(options.adminToken));
   app.use(routers.admin.routes());
-  app.use(routers.admin.allowedMethods({ throw: true }));
+  // A method the router does not know at all (PROPFIND, …) would be a 501: to a client it is just one this API does not allow.
+  app.use(routers.admin.allowedMethods({ throw: true, notImplemented: () => new HttpError(405, 'method_not_allowed') }));
   // Koa's own logging of errors would bypass the error handler's redaction; it handles them all.
   app.silent = true;
   return app;

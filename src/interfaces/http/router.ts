@@ -1,21 +1,30 @@
 import Router from '@koa/router';
 import type { DependencyContainer } from 'tsyringe';
 import { ClientsController } from './controllers/clients.controller.js';
+import { DocsController } from './controllers/docs.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
+import { MetricsController } from './controllers/metrics.controller.js';
 import { jsonBody } from './middleware/json-body.js';
+import { bearerAuth } from './middleware/token-auth.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 export interface Routers {
-  /** Served without the admin token: probes and documentation, nothing secret. */
+  /** Served without the admin token: probes, documentation and metrics (behind METRICS_TOKEN when set), nothing secret. */
   open: Router;
   /** Every route here needs the admin token (checked by the app before routing). */
   admin: Router;
 }
 
+export interface RouterOptions {
+  /** Set: `GET /metrics` requires it as a bearer token; unset: the metrics are open. */
+  metricsToken?: string;
+}
+
 /** Every route of the service, in the two groups the app mounts on either side of the admin token check. */
-export function createRouters(container: DependencyContainer): Routers {
-  return { open: createOpenRouter(container), admin: createAdminRouter(container) };
+export function createRouters(container: DependencyContainer, options: RouterOptions = {}): Routers {
+  return { open: createOpenRouter(container, options), admin: createAdminRouter(container) };
 }
 
 function createAdminRouter(container: DependencyContainer): Router {
@@ -40,10 +49,17 @@ function createAdminRouter(container: DependencyContainer): Router {
   return router;
 }
 
-function createOpenRouter(container: DependencyContainer): Router {
+function createOpenRouter(container: DependencyContainer, options: RouterOptions): Router {
   const health = container.resolve(HealthController);
+  const metrics = container.resolve(MetricsController);
+  const docs = new DocsController(buildOpenApiDocument());
   const router = new Router();
   router.get('/api/health', health.health);
   router.get('/api/ready', health.ready);
+  router.get('/api/openapi.json', docs.openApiDocument);
+  router.get('/api/docs', docs.page);
+  router.get('/api/docs/:asset', docs.asset);
+  if (options.metricsToken) router.get('/metrics', bearerAuth(options.metricsToken), metrics.scrape);
+  else router.get('/metrics', metrics.scrape);
   return router;
 }

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** What `toClientView` returns. */
+export const clientViewSchema = z
+  .strictObject({
+    id: z.guid(),
+    slug: z.string(),
+    name: z.string(),
+    active: z.boolean().describe('Inactive clients are skipped by every run'),
+    apiBaseUrl: z.string().describe('The base URL of the client’s helpdesk API'),
+    apiToken: z
+      .string()
+      .regex(/^••••[\s\S]{0,4}$/)
+      .describe('Write-only, so masked: "••••" and the last four characters of a token of 12 characters or more, "••••" alone for a shorter one'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .describe('A registered client (tenant)');
+
+/** The body of `GET /api/admin/clients`. */
+export const clientListSchema = z.strictObject({ clients: z.array(clientViewSchema) });

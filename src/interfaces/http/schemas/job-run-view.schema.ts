@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS, type ClientRunStatus } from '../../../domain/jobs/job-run.js';
+
+const count = z.int().min(0);
+// An object rather than a list, so that a status added to the domain type fails to compile here.
+const CLIENT_RUN_STATUSES = { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' } as const satisfies { [S in ClientRunStatus]: S };
+
+/** One client's entry in a run's `stats` (`ClientRunStats`), as stored at its latest checkpoint. */
+export const clientRunStatsSchema = z
+  .strictObject({
+    status: z.enum(CLIENT_RUN_STATUSES),
+    startedAt: z.iso.datetime().optional().describe('When this client’s work began (inside its lock)'),
+    finishedAt: z.iso.datetime().optional(),
+    pages: count,
+    tickets: count.optional().describe('Imports only'),
+    messages: count.optional().describe('Imports only'),
+    skippedTickets: count.optional().describe('Imports only: tickets deleted upstream after they were listed (their messages answered 404)'),
+    contacts: count.optional().describe('Contacts syncs only'),
+    tags: count.optional().describe('Contacts syncs only'),
+    deletedContacts: count.optional().describe('Contacts syncs only'),
+    upstreamRequests: count,
+    retries: count,
+    rateLimited: count.describe('Upstream 429 answers waited out'),
+    cursorBefore: z.string().nullable().describe('The client’s cursor when the work began: an ISO-8601 timestamp (imports) or a page number (contacts syncs)'),
+    cursorAfter: z.string().nullable(),
+    error: z.string().optional().describe('Why this client failed or was cancelled'),
+    coveredBy: z.guid().optional().describe('Set when a later-started run of this client already did the work: the run that did it'),
+  })
+  .describe('One client’s progress in a run, updated at every checkpoint');
+
+/** What `toJobRunView` returns. */
+export const jobRunViewSchema = z
+  .strictObject({
+    id: z.guid(),
+    kind: z.enum(JOB_KINDS),
+    slug: z.string().describe('The client slug the run was asked for, or "all"'),
+    status: z.enum(JOB_STATUSES),
+    trigger: z.enum(JOB_TRIGGERS).describe('manual: the API, the CLI or an embedding service; schedule: a cron tick'),
+    requestedAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    cancelRequestedAt: z.iso.datetime().nullable(),
+    stats: z.record(z.string(), clientRunStatsSchema).describe('One entry per client, keyed by its slug'),
+    error: z.string().nullable().describe('One line per failed client'),
+  })
+  .describe('A run of a job: the resource every trigger’s Location names');
+
+/** The body of `GET /api/jobs`. */
+export const jobRunListSchema = z.strictObject({ jobs: z.array(jobRunViewSchema).describe('Newest first') });
