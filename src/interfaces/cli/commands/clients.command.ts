@@ -1,0 +1,96 @@
+import { Option, type Command } from 'commander';
+import type { ClientChanges, ClientView } from '../admin-api-client.js';
+import { UsageError } from '../cli-errors.js';
+import { readClientToken } from '../client-token-input.js';
+import { openSession } from '../cli-session.js';
+import { formatTable } from '../output.js';
+
+const TOKEN_HELP = "the client's API token is read from stdin with --api-token-stdin, or from CLIENT_API_TOKEN; never from an argument";
+
+export function registerClientsCommands(program: Command): void {
+  const clients = program.command('clients').description('the registered clients (customer accounts of the upstream helpdesk)');
+
+  clients
+    .command('list')
+    .description('list the clients (tokens masked)')
+    .action(async (_options, command: Command) => {
+      const { api, output } = await openSession(command);
+      output.result(await api.listClients(), ({ clients: list }) => (list.length ? clientsTable(list) : 'no clients'));
+    });
+
+  clients
+    .command('show')
+    .argument('<slug>')
+    .description('show one client (token masked)')
+    .action(async (slug: string, _options, command: Command) => {
+      const { api, output } = await openSession(command);
+      output.result(await api.getClient(slug), describeClient);
+    });
+
+  clients
+    .command('add')
+    .description(`register a client; ${TOKEN_HELP}`)
+    .requiredOption('--slug <slug>', 'its identifier: 1–100 lowercase letters, digits, "-" or "_"')
+    .requiredOption('--name <name>', 'its display name')
+    .requiredOption('--api-base-url <url>', 'the base URL of its upstream helpdesk API')
+    .option('--inactive', 'register it inactive (left out of "all" jobs)')
+    .option('--api-token-stdin', "read the client's API token from the first line of stdin")
+    .addHelpText('after', `\nExample:\n  printf '%s\\n' "$TOKEN" | helpdesk-importer clients add --slug acme --name Acme --api-base-url https://acme.example/api/v1 --api-token-stdin`)
+    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean; apiTokenStdin?: boolean }, command: Command) => {
+      const apiToken = await readClientToken(options.apiTokenStdin === true, process.env);
+      if (!apiToken) throw new UsageError(`clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN (${TOKEN_HELP})`);
+      const { api, output } = await openSession(command);
+      const client = await api.addClient({ slug: options.slug, name: options.name, apiBaseUrl: options.apiBaseUrl, apiToken, ...(options.inactive ? { active: false } : {}) });
+      output.result(client, (added) => `added client ${added.slug} (${added.active ? 'active' : 'inactive'}), API token ${added.apiToken}`);
+    });
+
+  clients
+    .command('update')
+    .argument('<slug>')
+    .description(`change a client; its token changes only when a new one is given (${TOKEN_HELP})`)
+    .option('--name <name>', 'a new display name')
+    .option('--api-base-url <url>', 'a new upstream base URL')
+    .addOption(new Option('--active', 'include it in jobs again').conflicts('inactive'))
+    .addOption(new Option('--inactive', 'leave it out of jobs'))
+    .option('--api-token-stdin', "read a new API token from the first line of stdin")
+    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean; apiTokenStdin?: boolean }, command: Command) => {
+      const apiToken = await readClientToken(options.apiTokenStdin === true, process.env);
+      const changes: ClientChanges = {
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
+        ...(options.active ? { active: true } : options.inactive ? { active: false } : {}),
+        ...(apiToken ? { apiToken } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active or --inactive, or a new token (--api-token-stdin or CLIENT_API_TOKEN)');
+      const { api, output } = await openSession(command);
+      output.result(await api.updateClient(slug, changes), (client) => `updated client ${client.slug}${apiToken ? ' (new API token)' : ''}\n${describeClient(client)}`);
+    });
+
+  clients
+    .command('disable')
+    .argument('<slug>')
+    .description('make a client inactive: "all" jobs leave it out (its data stays)')
+    .action(async (slug: string, _options, command: Command) => {
+      const { api, output } = await openSession(command);
+      output.result(await api.updateClient(slug, { active: false }), (client) => `disabled client ${client.slug}`);
+    });
+}
+
+function clientsTable(list: readonly ClientView[]): string {
+  return formatTable(
+    [{ header: 'SLUG' }, { header: 'NAME' }, { header: 'ACTIVE' }, { header: 'API BASE URL' }, { header: 'TOKEN' }, { header: 'UPDATED' }],
+    list.map((c) => [c.slug, c.name, c.active ? 'yes' : 'no', c.apiBaseUrl, c.apiToken, c.updatedAt]),
+  );
+}
+
+function describeClient(client: ClientView): string {
+  return [
+    `slug          ${client.slug}`,
+    `name          ${client.name}`,
+    `active        ${client.active ? 'yes' : 'no'}`,
+    `api base url  ${client.apiBaseUrl}`,
+    `api token     ${client.apiToken}`,
+    `created       ${client.createdAt}`,
+    `updated       ${client.updatedAt}`,
+  ].join('\n');
+}

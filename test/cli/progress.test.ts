@@ -1,0 +1,70 @@
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { PlainProgressView } from '../../src/interfaces/cli/progress.js';
+import { progressLine, progressOf } from '../../src/interfaces/cli/run-progress.js';
+import { aRunView } from './job-run-view-builder.js';
+
+function capture() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('CLI: progress of a run', () => {
+  it('when an import has clients in several states, then the bar counts the finished ones and the counters are summed over all', () => {
+    const run = aRunView({
+      stats: {
+        acme: { status: 'succeeded', pages: 3, tickets: 300, messages: 5000 },
+        globex: { status: 'running', pages: 1, tickets: 100, messages: 120 },
+        revoked: { status: 'failed', pages: 0, tickets: 0, messages: 0 },
+        late: { status: 'queued', pages: 0 },
+      },
+    });
+
+    expect(progressOf(run)).to.deep.equal({
+      status: 'running',
+      clientsFinished: 2,
+      clients: 4,
+      counters: [
+        { label: 'pages', value: 4 },
+        { label: 'tickets', value: 400 },
+        { label: 'messages', value: 5120 },
+      ],
+    });
+  });
+
+  it('when a contacts sync is followed, then its counters are pages, contacts, tags and deleted contacts', () => {
+    const run = aRunView({ kind: 'contacts-sync', stats: { acme: { pages: 2, contacts: 180, tags: 12, deletedContacts: 3 } } });
+
+    expect(progressLine(run)).to.equal('contacts-sync running: 0/1 clients finished, pages 2, contacts 180, tags 12, deleted 3');
+  });
+
+  it('when the run has not been fanned out yet, then the line shows no clients and zero counters', () => {
+    expect(progressLine(aRunView({ status: 'queued', startedAt: null }))).to.equal('import queued: 0/0 clients finished, pages 0, tickets 0, messages 0');
+  });
+
+  it('when the plain view sees the same numbers again, then it prints nothing; when they change, then one line', () => {
+    const { stream, text } = capture();
+    const view = new PlainProgressView(stream);
+
+    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200 } } }));
+    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200 } } }));
+    view.update(aRunView({ stats: { acme: { pages: 2, tickets: 150, messages: 260 } } }));
+    view.update(aRunView({ status: 'succeeded', stats: { acme: { status: 'succeeded', pages: 2, tickets: 150, messages: 260 } } }));
+    view.stop();
+
+    expect(text()).to.equal(
+      [
+        'import running: 0/1 clients finished, pages 1, tickets 100, messages 200',
+        'import running: 0/1 clients finished, pages 2, tickets 150, messages 260',
+        'import succeeded: 1/1 clients finished, pages 2, tickets 150, messages 260',
+        '',
+      ].join('\n'),
+    );
+  });
+});
