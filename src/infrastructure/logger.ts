@@ -25,6 +25,6 @@ export type LogFormat = 'json' | 'pretty';
  */
 export function createLogger(level: string, format: LogFormat = 'json', destination?: DestinationStream): PinoLogger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
-  if (format === 'pretty') return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 }));
+  if (format === 'pretty') return pino(options, pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 }));
   return destination ? pino(options, destination) : pino(options);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { testDatabaseUrl } from '../support/database.js';
 import { startService } from '../../tools/shared/service-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('The service process (src/main.ts)', function () {
   this.timeout(30_000);
@@ -29,6 +30,36 @@ describe('The service process (src/main.ts)', function () {
     expect(code).to.equal(0);
     expect(output.split(token).length - 1, 'the token is printed exactly once').to.equal(1);
     expect(output).to.include('shutting down');
+  });
+
+  it('when it serves, then /metrics (behind METRICS_TOKEN) has the process metrics too, and each request is one JSON line with its request id', async () => {
+    const metricsToken = 'service-metrics-token-0123456789';
+    const service = startService({ DATABASE_URL: testDatabaseUrl(), PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'service-admin-token-0123456789', METRICS_TOKEN: metricsToken });
+    const port = await service.listening;
+
+    const refused = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${metricsToken}`, 'x-request-id': 'scrape-42' } });
+    const text = await scraped.text();
+    service.child.kill('SIGTERM');
+    const { output } = await service.finished;
+
+    expect(refused.status).to.equal(401);
+    expect(scraped.status).to.equal(200);
+    expect(text).to.include('helpdesk_importer_process_resident_memory_bytes').and.include('helpdesk_importer_nodejs_eventloop_lag_seconds');
+    const requestLine = output.split('\n').map((line) => (line.startsWith('{') ? JSON.parse(line) : {})).find((line) => line.requestId === 'scrape-42');
+    expect(requestLine).to.deep.include({ msg: 'request completed', res: { statusCode: 200 } });
+    expect(requestLine.req).to.include({ method: 'GET', url: '/metrics' });
+    expect(output).to.not.include(metricsToken);
+  });
+
+  it('when LOG_FORMAT=pretty, then the lines are rendered for a terminal instead of JSON', async () => {
+    const service = startService({ DATABASE_URL: testDatabaseUrl(), PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'service-admin-token-0123456789', LOG_FORMAT: 'pretty', ROLE: 'worker' });
+    await waitFor(async () => service.output().includes('job workers started'), 'the workers to start');
+    service.child.kill('SIGTERM');
+    const { output } = await service.finished;
+
+    expect(output).to.match(/INFO.*: job workers started/);
+    expect(output).to.not.match(/^\{"level"/m);
   });
 
   it('when NODE_ENV=production and ADMIN_TOKEN is unset, then it refuses to start with a clear message', async () => {
