@@ -27,14 +27,13 @@ import { ListJobsUseCase } from './application/jobs/list-jobs.use-case.js';
 import { StartJobUseCase } from './application/jobs/start-job.use-case.js';
 import { SyncContactsUseCase } from './application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from './application/tokens.js';
-import type { Logger } from './domain/ports/logger.port.js';
 import { loadConfig, type UpstreamConfig } from './infrastructure/config.js';
 import { buildContainer, closeContainer } from './infrastructure/container.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
 import { INFRA_TOKENS } from './infrastructure/infra-tokens.js';
 import type { ImporterMetrics } from './infrastructure/metrics/importer-metrics.js';
 import type { InProcessJobScheduler } from './infrastructure/jobs/in-process-job-scheduler.js';
-import { createLogger } from './infrastructure/logger.js';
+import { asLogger, createLogger, type HostLogger } from './infrastructure/logger.js';
 
 export interface ImporterOptions {
   databaseUrl: string;
@@ -48,7 +47,8 @@ export interface ImporterOptions {
   historyDays?: number;
   /** 32-byte keys: client API tokens are encrypted at rest with `current`; `previous` stay readable. */
   encryption?: { current: Buffer | null; previous?: Buffer[] };
-  logger?: Logger;
+  /** pino's, or any logger with info/warn/error(fields, message). */
+  logger?: HostLogger;
 }
 
 export interface Importer {
@@ -79,7 +79,7 @@ export interface Importer {
 export async function createImporter(options: ImporterOptions): Promise<Importer> {
   if (options.migrate ?? true) await applyMigrations(options.databaseUrl);
   const defaults = loadConfig({});
-  const logger = options.logger ?? createLogger('info');
+  const logger = options.logger ? asLogger(options.logger) : createLogger('info');
   const upstream = { ...defaults.upstream, ...options.upstream };
   if (upstream.tlsInsecure) logger.warn({}, 'upstream TLS certificates are NOT verified (tlsInsecure)');
   const container = buildContainer({
@@ -111,7 +111,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
 }
 
 export { TOKENS };
-export type { UpstreamConfig };
+export type { UpstreamConfig, HostLogger };
 export type { Client, NewClient, ClientChanges } from './domain/clients/client.js';
 export type { JobKind, JobRun, JobRunFilter, ClientRunStats } from './domain/jobs/job-run.js';
 export type { ImportTicketsReport } from './application/import-tickets/import-tickets.use-case.js';

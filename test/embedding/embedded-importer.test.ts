@@ -38,6 +38,20 @@ describe('Embedding the importer in another service (src/index.ts)', () => {
     expect(metrics, 'process metrics are the host\'s business').to.not.include('process_cpu');
   });
 
+  it("when the host's logger has only info, warn and error, then job lines still carry the job id and client slug", async () => {
+    await importer.close();
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const record = (level: string) => (fields: object, message: string) => lines.push({ level, fields: fields as Record<string, unknown>, message });
+    importer = await createImporter({ databaseUrl: testDatabaseUrl(), logger: { info: record('info'), warn: record('warn'), error: record('error') }, upstream: { backoffBaseMs: 5 } });
+    nock(BASE).get('/v1/ticket').query(true).reply(200, page([]));
+    await importer.useCases.registerClient.execute({ slug: 'host-client', name: 'Host', apiBaseUrl: `${BASE}/v1`, apiToken: 'host-token-123456' });
+
+    const { run } = await importer.useCases.startJob.execute('import', 'host-client');
+    await importer.whenIdle();
+
+    expect(lines.find((line) => line.message === 'client run finished')?.fields).to.include({ jobId: run.id, kind: 'import', client: 'host-client' });
+  });
+
   it('when a host service calls a use case directly, then it gets the report back', async () => {
     nock(BASE).get('/v1/contact').query({ page: '1', limit: '50' }).reply(200, page([upstreamContact('c-1', [['t-1', 'VIP']])], 1, 50));
     const client = await importer.useCases.registerClient.execute({ slug: 'host-client', name: 'Host', apiBaseUrl: `${BASE}/v1`, apiToken: 'host-token-123456' });

@@ -1,6 +1,5 @@
 /** The structured logger the application writes to (pino's signature). */
 export interface Logger {
-  debug(fields: object, message: string): void;
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
