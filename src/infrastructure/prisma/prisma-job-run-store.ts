@@ -87,20 +87,30 @@ export class PrismaJobRunStore implements JobRunStore {
     return rows.length > 0;
   }
 
-  /** A queued run ends at once, its clients' entries marked cancelled too (none of them will start). */
+  /**
+   * A queued run ends at once, its clients' entries marked cancelled too (none of them will
+   * start). The status the run had is read in the same statement: only a queued run ends here
+   * (a running one ends when its last client stops, and is measured there).
+   */
   async requestCancel(id: string): Promise<JobRun | null> {
-    const changed = await this.prisma.$executeRaw`
-      UPDATE job_runs SET
-        status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-        finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
-        stats = CASE WHEN status = 'queued'
-                  THEN COALESCE((SELECT jsonb_object_agg(key, value || '{"status":"cancelled"}') FROM jsonb_each(stats)), '{}')
-                  ELSE stats END,
-        cancel_requested_at = COALESCE(cancel_requested_at, now())
-      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
-    if (!changed) return null;
-    const run = await this.findById(id);
-    if (run?.status === 'cancelled') this.observeEnd(run);
+    const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { previousStatus: string })[]>(
+      `WITH previous AS (SELECT status AS previous_status FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE)
+       UPDATE job_runs SET
+         status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+         finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+         stats = CASE WHEN status = 'queued'
+                   THEN COALESCE((SELECT jsonb_object_agg(key, value || '{"status":"cancelled"}') FROM jsonb_each(stats)), '{}')
+                   ELSE stats END,
+         cancel_requested_at = COALESCE(cancel_requested_at, now())
+       FROM previous
+       WHERE id = $1::uuid
+       RETURNING ${COLUMNS}, previous_status AS "previousStatus"`,
+      id,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const run = toJobRun(row);
+    if (row.previousStatus === 'queued') this.observeEnd(run);
     return run;
   }
 

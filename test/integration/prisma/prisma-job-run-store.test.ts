@@ -4,6 +4,8 @@ import { TOKENS } from '../../../src/application/tokens.js';
 import type { ClientRunStats } from '../../../src/domain/jobs/job-run.js';
 import type { JobRunStore } from '../../../src/domain/ports/job-run-store.port.js';
 import { closeContainer } from '../../../src/infrastructure/container.js';
+import { INFRA_TOKENS } from '../../../src/infrastructure/infra-tokens.js';
+import type { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-metrics.js';
 import { sql, truncateAll } from '../../support/database.js';
 import { makeTestContainer } from '../../support/test-container.js';
 
@@ -111,6 +113,22 @@ describe('PrismaJobRunStore', () => {
     expect(markedRunning).to.include({ status: 'running', finishedAt: null });
     expect(markedRunning?.cancelRequestedAt).to.be.instanceOf(Date);
     expect(await runs.requestCancel('00000000-0000-4000-8000-000000000000')).to.equal(null);
+  });
+
+  it('when runs end (a queued one cancelled, a running one cancelled and then finished), then each end is measured once in the duration histogram', async () => {
+    const queued = await runs.enqueue('import', 'acme', 'manual');
+    const running = await runs.enqueue('contacts-sync', 'acme', 'manual');
+    await runs.markRunning(running.run.id);
+
+    await runs.requestCancel(queued.run.id);
+    await runs.requestCancel(running.run.id);
+    await runs.requestCancel(running.run.id);
+    await runs.finish(running.run.id, 'cancelled', null);
+    await runs.finish(running.run.id, 'cancelled', null);
+
+    const metrics = await container.resolve<ImporterMetrics>(INFRA_TOKENS.Metrics).registry.metrics();
+    expect(metrics).to.include('helpdesk_importer_job_run_duration_seconds_count{kind="import",status="cancelled"} 1');
+    expect(metrics).to.include('helpdesk_importer_job_run_duration_seconds_count{kind="contacts-sync",status="cancelled"} 1');
   });
 
   it('when runs are listed, then they come newest first, filtered, at most the limit', async () => {
