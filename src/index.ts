@@ -28,10 +28,8 @@ import { StartJobUseCase } from './application/jobs/start-job.use-case.js';
 import { SyncContactsUseCase } from './application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from './application/tokens.js';
 import { loadConfig, type UpstreamConfig } from './infrastructure/config.js';
-import { buildContainer, closeContainer } from './infrastructure/container.js';
+import { buildContainer, closeContainer, metricsRegistry } from './infrastructure/container.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
-import { INFRA_TOKENS } from './infrastructure/infra-tokens.js';
-import type { ImporterMetrics } from './infrastructure/metrics/importer-metrics.js';
 import type { InProcessJobScheduler } from './infrastructure/jobs/in-process-job-scheduler.js';
 import { asLogger, createLogger, type HostLogger } from './infrastructure/logger.js';
 
@@ -92,7 +90,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
   });
   return {
     container,
-    metrics: container.resolve<ImporterMetrics>(INFRA_TOKENS.Metrics).registry,
+    metrics: metricsRegistry(container),
     useCases: {
       registerClient: container.resolve(RegisterClientUseCase),
       updateClient: container.resolve(UpdateClientUseCase),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveAdminToken } from './infrastructure/admin-token.js';
 import { ConfigError, loadConfig } from './infrastructure/config.js';
-import { buildContainer, closeContainer, reencryptClientTokens, startWorkers } from './infrastructure/container.js';
+import { buildContainer, closeContainer, metricsRegistry, reencryptClientTokens, startWorkers } from './infrastructure/container.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './infrastructure/database/embedded-postgres.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
 import { startPgBoss } from './infrastructure/jobs/start-pg-boss.js';
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     } else if (admin.generatedFile) {
       logger.info({ file: admin.generatedFile }, 'ADMIN_TOKEN is not set: using the generated admin token');
     }
-    const app = createHttpApp(container, { adminToken: admin.token, logger, metricsToken: config.metricsToken });
+    if (config.production && !config.metricsToken) logger.warn({}, 'METRICS_TOKEN is not set: GET /metrics is open to anyone who can reach the service');
+    const app = createHttpApp(container, { adminToken: admin.token, logger, metrics: { registry: metricsRegistry(container), token: config.metricsToken } });
     server = app.listen(config.port, () => logger.info({ port: (server!.address() as AddressInfo).port, role: config.role }, 'helpdesk-importer listening'));
     server.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`failed to start: cannot listen on port ${config.port} (${error.code ?? error.message})\n`);

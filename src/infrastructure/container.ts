@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
+import type { Registry } from 'prom-client';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
 import { CheckReadinessUseCase } from '../application/health/check-readiness.use-case.js';
@@ -17,10 +18,10 @@ import { PruneJobHistoryUseCase } from '../application/jobs/prune-job-history.us
 import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-stalled-runs.use-case.js';
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
+import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-run.use-case.js';
 import type { ImportSettings, JobSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
-import { ALL_CLIENTS } from '../domain/jobs/job-run.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../domain/ports/job-handlers.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
@@ -76,7 +77,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(TOKENS.Logger, settings.logger);
   const metrics = new ImporterMetrics({
     countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
-    queueDepth: () => c.resolve<PgBossJobScheduler | InProcessJobScheduler>(TOKENS.JobScheduler).queueDepth(),
+    queueDepth: () => c.resolve<JobScheduler>(TOKENS.JobScheduler).queueDepth(),
   });
   if (settings.processMetrics) metrics.collectProcessMetrics();
   c.registerInstance(INFRA_TOKENS.Metrics, metrics);
@@ -121,6 +122,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     ImportTicketsUseCase,
     SyncContactsUseCase,
     StartJobUseCase,
+    StartScheduledRunUseCase,
     FanOutRunUseCase,
     RunClientJobUseCase,
     GetJobUseCase,
@@ -139,6 +141,11 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   return c;
 }
 
+/** The container's Prometheus registry, for the HTTP app (or a host) to serve. */
+export function metricsRegistry(c: DependencyContainer): Registry {
+  return c.resolve<ImporterMetrics>(INFRA_TOKENS.Metrics).registry;
+}
+
 /** Encrypts under the current key every client token stored in plain or under a previous key. */
 export function reencryptClientTokens(c: DependencyContainer): Promise<number> {
   return c.resolve(PrismaClientRepository).reencryptTokens();
@@ -151,9 +158,8 @@ export async function startWorkers(c: DependencyContainer): Promise<void> {
   const handlers = c.resolve<JobHandlers>(TOKENS.JobHandlers);
   await scheduler.startWorkers({
     ...handlers,
-    startScheduledRun: async (kind) => {
-      const { run, coalesced } = await c.resolve(StartJobUseCase).execute(kind, ALL_CLIENTS, 'schedule');
-      c.resolve<Logger>(TOKENS.Logger).info({ jobId: run.id, kind, coalesced }, 'cron tick: run requested');
+    startScheduledRun: async (kind, tick) => {
+      await c.resolve(StartScheduledRunUseCase).execute(kind, tick);
     },
     pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute(),
     rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),

@@ -6,17 +6,24 @@ import { page, upstreamMessage, upstreamTicket } from '../support/upstream-fixtu
 import { waitFor } from '../support/wait-for.js';
 
 const ACME = 'https://acme.helpdesk.example';
+const ZETA = 'https://zeta.helpdesk.example';
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
 
-/** The value of one series in a Prometheus text exposition, or 0 when absent. */
+/** The value of one series in a Prometheus text exposition; a missing series fails the test. */
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
+  if (!line) throw new Error(`no series ${series} in:\n${text.split('\n').filter((l) => l.startsWith('helpdesk_importer_') && !l.includes('_bucket')).join('\n')}`);
+  return Number(line.slice(series.length + 1));
+}
+
+/** The value of a series that counts from zero: absent until its first increment. */
+function counted(text: string, series: string): number {
+  return text.split('\n').some((l) => l.startsWith(`${series} `)) ? sample(text, series) : 0;
 }
 
 describe('Prometheus metrics (GET /metrics)', () => {
   describe('without METRICS_TOKEN', () => {
-    const running = useRunningApp({ upstream: { pageSize: 2 } });
+    const running = useRunningApp({ upstream: { pageSize: 2 }, workerConcurrency: 1 });
     let app: RunningApp;
     beforeEach(() => (app = running()));
     const scrape = async () => {
@@ -38,6 +45,9 @@ describe('Prometheus metrics (GET /metrics)', () => {
 
     it('when an import runs, then the metrics move while it runs and settle when it ends, labelled by slug only', async () => {
       await insertClient({ slug: 'acme', apiBaseUrl: `${ACME}/api/v1`, apiToken: 'acme-secret-token-4242' });
+      // A second client waits for the only worker slot while acme is stalled: the queue is one deep.
+      await insertClient({ slug: 'zeta', apiBaseUrl: `${ZETA}/api/v1`, apiToken: 'zeta-secret-token-4242' });
+      nock(ZETA).get('/api/v1/ticket').query(true).reply(200, page([], 1, 2));
       let releaseSecondPage!: () => void;
       const secondPageReleased = new Promise<void>((resolve) => (releaseSecondPage = resolve));
       const ticketPages = [
@@ -60,28 +70,31 @@ describe('Prometheus metrics (GET /metrics)', () => {
         .reply((uri) => [200, page([upstreamMessage(`m-${uri.split('/')[4]}`, uri.split('/')[4]!)], 1, 2)]);
       const before = await scrape();
 
-      await app.request('POST', '/api/jobs/import/acme');
+      await app.request('POST', '/api/jobs/import');
       const during = await waitFor(async () => {
         const text = await scrape();
-        return sample(text, 'helpdesk_importer_rows_stored_total{table="tickets"}') >= 2 ? text : null;
+        return counted(text, 'helpdesk_importer_rows_stored_total{table="tickets"}') >= 2 ? text : null;
       }, 'the first page to be stored');
       releaseSecondPage();
       await app.jobsIdle();
       const after = await scrape();
 
-      expect(sample(before, 'helpdesk_importer_job_runs{kind="import",status="running"}')).to.equal(0);
+      expect(before).to.include('# TYPE helpdesk_importer_job_runs gauge').and.not.include('helpdesk_importer_job_runs{');
+      expect(sample(before, 'helpdesk_importer_queue_depth{queue="job-run-client"}')).to.equal(0);
       expect(sample(during, 'helpdesk_importer_job_runs{kind="import",status="running"}')).to.equal(1);
+      expect(sample(during, 'helpdesk_importer_queue_depth{queue="job-run-client"}')).to.equal(1);
       expect(sample(during, 'helpdesk_importer_upstream_requests_total{client="acme",status="200"}')).to.be.at.least(3);
       expect(sample(after, 'helpdesk_importer_rows_stored_total{table="tickets"}')).to.equal(3);
       expect(sample(after, 'helpdesk_importer_rows_stored_total{table="messages"}')).to.equal(3);
       expect(sample(after, 'helpdesk_importer_upstream_requests_total{client="acme",status="200"}')).to.be.greaterThan(
         sample(during, 'helpdesk_importer_upstream_requests_total{client="acme",status="200"}'),
       );
-      expect(sample(after, 'helpdesk_importer_job_runs{kind="import",status="running"}')).to.equal(0);
+      expect(after).to.not.include('helpdesk_importer_job_runs{kind="import",status="running"}');
       expect(sample(after, 'helpdesk_importer_job_runs{kind="import",status="succeeded"}')).to.equal(1);
+      expect(sample(after, 'helpdesk_importer_upstream_requests_total{client="zeta",status="200"}')).to.equal(1);
       expect(sample(after, 'helpdesk_importer_job_run_duration_seconds_count{kind="import",status="succeeded"}')).to.equal(1);
       expect(sample(after, 'helpdesk_importer_queue_depth{queue="job-run-client"}')).to.equal(0);
-      expect(after).to.not.include('acme-secret-token-4242').and.not.include(ACME);
+      for (const secret of ['acme-secret-token-4242', 'zeta-secret-token-4242', ACME, ZETA]) expect(after).to.not.include(secret);
     });
   });
 

@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'chai';
 import nock from 'nock';
+import { metricsRegistry } from '../../src/infrastructure/container.js';
 import { startPgBoss } from '../../src/infrastructure/jobs/start-pg-boss.js';
 import { buildOpenApiDocument } from '../../src/interfaces/http/openapi/openapi-document.js';
 import type { Header, HttpMethod, JsonSchema, OpenApiDocument, Operation, Parameter, Response } from '../../src/interfaces/http/openapi/openapi-types.js';
@@ -498,7 +499,7 @@ function documentedOperations(): DocumentedOperation[] {
 
 /** Every route of the app's routers, as `METHOD /path/{param}`; HEAD is left out (koa-router adds it to every GET). */
 function routedOperations(app: RunningApp): { key: string; open: boolean }[] {
-  const { open, admin } = createRouters(app.container);
+  const { open, admin } = createRouters(app.container, { metrics: { registry: metricsRegistry(app.container) } });
   return [
     ...open.stack.map((layer) => ({ layer, open: true })),
     ...admin.stack.map((layer) => ({ layer, open: false })),

@@ -115,13 +115,13 @@ describe('The command-line interface, against a running service', function () {
       expect(rows[0]!.api_token, 'the token given on stdin is the one stored').to.equal(token);
     });
 
-    it('when update gets a new name, --inactive and a token from CLIENT_API_TOKEN, then it changes those, and a later update without a token keeps it', async () => {
+    it('when update gets a new name, --inactive and a token from CLIENT_API_TOKEN with --api-token-env, then it changes those; a later update without the flag keeps the token, even with the variable still set', async () => {
       await seedClient('to-update');
       const newToken = `replacement-token-${randomUUID()}`;
       secrets.add(newToken);
 
-      const updated = await cli(['clients', 'update', 'to-update', '--name', 'Renamed', '--inactive'], { env: { CLIENT_API_TOKEN: newToken } });
-      const reactivated = await cli(['clients', 'update', 'to-update', '--active', '--api-base-url', 'https://elsewhere.example/api/v1', '--json']);
+      const updated = await cli(['clients', 'update', 'to-update', '--name', 'Renamed', '--inactive', '--api-token-env'], { env: { CLIENT_API_TOKEN: newToken } });
+      const reactivated = await cli(['clients', 'update', 'to-update', '--active', '--api-base-url', 'https://elsewhere.example/api/v1', '--json'], { env: { CLIENT_API_TOKEN: 'left-over-token-from-before' } });
 
       expect(updated.code, updated.stderr).to.equal(0);
       expect(updated.stdout).to.include('updated client to-update (new API token)').and.match(/active\s+no/);
@@ -146,15 +146,15 @@ describe('The command-line interface, against a running service', function () {
       const result = await cli(['clients', 'add', '--slug', 'no-token', '--name', 'No Token', '--api-base-url', upstreamUrl]);
 
       expect(result.code).to.equal(2);
-      expect(result.stderr).to.match(/^error: clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN/);
+      expect(result.stderr).to.match(/^error: clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN and give --api-token-env/);
       expect((await sql().query('SELECT 1 FROM clients WHERE slug = $1', ['no-token'])).rows).to.have.length(0);
     });
 
     it('when the slug is taken or a field is invalid, then it exits 2 with the API message', async () => {
       await seedClient('taken');
 
-      const duplicate = await cli(['clients', 'add', '--slug', 'taken', '--name', 'Again', '--api-base-url', upstreamUrl], { env: { CLIENT_API_TOKEN: 'another-client-token-123' } });
-      const invalid = await cli(['clients', 'add', '--slug', 'Not A Slug', '--name', 'X', '--api-base-url', 'ftp://nope'], { env: { CLIENT_API_TOKEN: 'another-client-token-123' } });
+      const duplicate = await cli(['clients', 'add', '--slug', 'taken', '--name', 'Again', '--api-base-url', upstreamUrl, '--api-token-env'], { env: { CLIENT_API_TOKEN: 'another-client-token-123' } });
+      const invalid = await cli(['clients', 'add', '--slug', 'Not A Slug', '--name', 'X', '--api-base-url', 'ftp://nope', '--api-token-env'], { env: { CLIENT_API_TOKEN: 'another-client-token-123' } });
 
       expect(duplicate.code).to.equal(2);
       expect(duplicate.stderr.trim()).to.equal('error: a client with slug "taken" already exists');

@@ -65,8 +65,12 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     simulator.addAccount('tok-acme', 'acme', generateDataset(1, { tickets: 40, messagesPerTicket: 2, contacts: 0 }));
     const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
     const apiOnly = start({ ROLE: 'api' });
-    const response = await trigger(await apiOnly.listening, '/api/jobs/import/acme');
+    const apiPort = await apiOnly.listening;
+    const response = await trigger(apiPort, '/api/jobs/import/acme');
     expect(response.status).to.equal(202);
+    const metrics = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+    expect(metrics, 'no worker: the fan-out waits in the queue').to.include('helpdesk_importer_queue_depth{queue="job-run-fan-out"} 1');
+    expect(metrics).to.include('helpdesk_importer_job_runs{kind="import",status="queued"} 1');
 
     await apiOnly.kill();
     await start().working;

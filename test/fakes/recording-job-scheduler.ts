@@ -30,6 +30,11 @@ export class RecordingJobScheduler implements JobScheduler {
     this.runs.add(run.id);
   }
 
+  /** Nothing here runs, so every job queued is still waiting. */
+  async queueDepth(): Promise<Record<string, number>> {
+    return { runs: this.runs.size, clients: this.clientJobs.size };
+  }
+
   async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
     this.clientCalls.push({ run: structuredClone(run), clients: structuredClone(clients) });
     for (const client of clients) {

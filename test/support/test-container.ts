@@ -23,6 +23,7 @@ export function testUpstreamConfig(overrides: Partial<UpstreamConfig> = {}): Ups
 export interface TestContainerOptions {
   upstream?: Partial<UpstreamConfig>;
   importStartAt?: Date | null;
+  workerConcurrency?: number;
 }
 
 /** The real composition root on the test database, with a recording logger. */
@@ -32,7 +33,7 @@ export function makeTestContainer(options: TestContainerOptions = {}): { contain
     databaseUrl: testDatabaseUrl(),
     importStartAt: options.importStartAt ?? null,
     upstream: testUpstreamConfig(options.upstream),
-    jobs: { workerConcurrency: 4, historyDays: 90 },
+    jobs: { workerConcurrency: options.workerConcurrency ?? 4, historyDays: 90 },
     logger,
   });
   return { container, logger };

@@ -10,4 +10,6 @@ export interface JobScheduler {
   scheduleRun(run: JobRun): Promise<void>;
   /** Queues one job per client of the run (RunClientJobUseCase), to run side by side. */
   scheduleClients(run: JobRun, clients: Client[]): Promise<void>;
+  /** Jobs waiting for a worker, by queue name (what the queue-depth metric reports). */
+  queueDepth(): Promise<Record<string, number>>;
 }

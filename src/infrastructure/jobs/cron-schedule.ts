@@ -22,6 +22,12 @@ export function cronProblem(expression: string, timezone: string): string | null
   }
 }
 
+/** The latest tick of `expression` at or before `moment`: the tick a job sent at `moment` is for. */
+export function tickBefore(expression: string, timezone: string, moment: Date): Date {
+  // prev() is strictly before its start: start a millisecond later so a tick at `moment` counts.
+  return cronParser.parseExpression(expression, { tz: timezone, currentDate: new Date(moment.getTime() + 1) }).prev().toDate();
+}
+
 export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });

@@ -8,7 +8,7 @@ import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
-import { CLIENT_QUEUE } from './pg-boss-job-scheduler.js';
+import { QUEUES } from './queue-names.js';
 
 /**
  * Runs jobs in this process, in the background, at most `workerConcurrency` clients at once.
@@ -43,7 +43,7 @@ export class InProcessJobScheduler implements JobScheduler {
 
   /** Client jobs waiting for a free worker slot, under the durable queue's name for them. */
   async queueDepth(): Promise<Record<string, number>> {
-    return { [CLIENT_QUEUE]: this.limit.pendingCount };
+    return { [QUEUES.client]: this.limit.pendingCount };
   }
 
   /** Resolves when every scheduled job has finished (tests, embedding, shutdown). */

@@ -6,19 +6,25 @@ import { JOB_KINDS, type JobKind, type JobRun } from '../../domain/jobs/job-run.
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
-import type { CronSchedules } from './cron-schedule.js';
+import { tickBefore, type CronSchedules } from './cron-schedule.js';
 import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
-
-export const FAN_OUT_QUEUE = 'job-run-fan-out';
-export const CLIENT_QUEUE = 'job-run-client';
-const FAN_OUT_DEAD = 'job-run-fan-out-abandoned';
-const CLIENT_DEAD = 'job-run-client-abandoned';
-const PRUNE_QUEUE = 'job-history-prune';
-/** One queue per recurring kind: the timekeeper sends a job to it on each tick of its cron. */
-const SCHEDULE_QUEUES: Record<JobKind, string> = { import: 'scheduled-import', 'contacts-sync': 'scheduled-contacts-sync' };
+import { QUEUES } from './queue-names.js';
 
 interface FanOutData {
   runId: string;
+}
+
+/** What the timekeeper sends on a tick: the schedule as it was registered. */
+interface ScheduleData {
+  kind: JobKind;
+  cron: string;
+  timezone: string;
+}
+
+interface TickData {
+  kind: JobKind;
+  /** The cron tick, ISO-8601. */
+  tick: string;
 }
 
 export interface PgBossSchedulerSettings {
@@ -35,8 +41,8 @@ export interface PgBossSchedulerSettings {
 }
 
 export interface WorkerHandlers extends JobHandlers {
-  /** A cron tick: start a run of this kind for all active clients, recorded as scheduled. */
-  startScheduledRun(kind: JobKind): Promise<void>;
+  /** A cron tick (once per tick, however often the timekeeper sent it): start a run of this kind for all active clients. */
+  startScheduledRun(kind: JobKind, tick: Date): Promise<void>;
   pruneHistory(): Promise<number>;
   rescheduleStalledRuns(): Promise<number>;
 }
@@ -69,14 +75,14 @@ export class PgBossJobScheduler implements JobScheduler {
 
   async scheduleRun(run: JobRun): Promise<void> {
     await this.prepare();
-    await this.boss.send(FAN_OUT_QUEUE, { runId: run.id } satisfies FanOutData, { id: run.id });
+    await this.boss.send(QUEUES.fanOut, { runId: run.id } satisfies FanOutData, { id: run.id });
   }
 
   async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
     await this.prepare();
     await this.boss.insert(
       clients.map((client) => ({
-        name: CLIENT_QUEUE,
+        name: QUEUES.client,
         id: derivedUuid(run.id, client.id),
         data: { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug } satisfies ClientJob,
       })),
@@ -87,23 +93,23 @@ export class PgBossJobScheduler implements JobScheduler {
   async startWorkers(handlers: WorkerHandlers): Promise<void> {
     await this.prepare();
     const options = { batchSize: 1, pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
-    await this.boss.work<FanOutData>(FAN_OUT_QUEUE, options, async ([job]) => {
+    await this.boss.work<FanOutData>(QUEUES.fanOut, options, async ([job]) => {
       if (job) await handlers.fanOut(job.data.runId);
     });
     for (let i = 0; i < this.settings.workerConcurrency; i++) {
-      await this.boss.work<ClientJob>(CLIENT_QUEUE, options, async ([job]) => {
+      await this.boss.work<ClientJob>(QUEUES.client, options, async ([job]) => {
         if (job) await handlers.runClient(job.data, this.shutdown.signal);
       });
     }
-    await this.boss.work<FanOutData>(FAN_OUT_DEAD, options, async ([job]) => {
+    await this.boss.work<FanOutData>(QUEUES.fanOutAbandoned, options, async ([job]) => {
       if (job) await handlers.abandon({ runId: job.data.runId }, 'its fan-out failed on every attempt');
     });
-    await this.boss.work<ClientJob>(CLIENT_DEAD, options, async ([job]) => {
+    await this.boss.work<ClientJob>(QUEUES.clientAbandoned, options, async ([job]) => {
       if (job) await handlers.abandon({ runId: job.data.runId, client: job.data }, 'its job was interrupted on every attempt (crashes, shutdowns or lost locks)');
     });
     await this.applySchedules(handlers);
-    await this.boss.schedule(PRUNE_QUEUE, '17 * * * *');
-    await this.boss.work(PRUNE_QUEUE, async () => {
+    await this.boss.schedule(QUEUES.prune, '17 * * * *');
+    await this.boss.work(QUEUES.prune, async () => {
       const deleted = await handlers.pruneHistory();
       if (deleted) this.logger.info({ deleted }, 'pruned old job runs');
     });
@@ -116,42 +122,55 @@ export class PgBossJobScheduler implements JobScheduler {
     this.sweeper = setInterval(() => void sweep(), Math.max(1000, (this.settings.orphanAfterSeconds * 1000) / 2));
   }
 
-  /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
   /** Jobs created or waiting for a retry, not yet picked up by a worker, by queue. */
   async queueDepth(): Promise<Record<string, number>> {
-    const queues = [FAN_OUT_QUEUE, CLIENT_QUEUE];
+    const queues = [QUEUES.fanOut, QUEUES.client];
     const sizes = await Promise.all(queues.map((queue) => this.boss.getQueueSize(queue)));
     return Object.fromEntries(queues.map((queue, i) => [queue, sizes[i]!]));
   }
 
+  /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
-    for (const queue of [FAN_OUT_QUEUE, CLIENT_QUEUE, FAN_OUT_DEAD, CLIENT_DEAD, PRUNE_QUEUE, ...Object.values(SCHEDULE_QUEUES)]) await this.boss.offWork(queue).catch(() => {});
+    for (const queue of [QUEUES.fanOut, QUEUES.client, QUEUES.fanOutAbandoned, QUEUES.clientAbandoned, QUEUES.prune, QUEUES.tick, ...Object.values(QUEUES.schedule)]) {
+      await this.boss.offWork(queue).catch(() => {});
+    }
     this.shutdown.abort(new Error('shutting down'));
     await this.boss.stop({ graceful: true, wait: true, timeout: this.settings.shutdownTimeoutMs });
   }
 
-  /** Creates the queues once per process, serialised across processes (concurrent creation deadlocks). */
   /**
-   * Registers (or removes) each recurring run's cron in pg-boss and works its queue. The
-   * timekeeper checks the schedules from one instance at a time and sends at most one job per
-   * schedule and minute (a singleton slot), so a tick starts one run however many instances run.
+   * Registers (or removes) each recurring run's cron in pg-boss and works its queues. The
+   * timekeeper checks the schedules from one instance at a time and sends one job per schedule
+   * and minute slot; as its clock and the slot's may disagree near a minute boundary, a tick's
+   * job is then turned into a job whose id is derived from the tick itself, which the queue
+   * stores once: a tick starts one run however many instances, and however often it was sent.
    */
   private async applySchedules(handlers: WorkerHandlers): Promise<void> {
+    const { timezone } = this.settings.schedules;
     const crons: Record<JobKind, string | null> = { import: this.settings.schedules.import, 'contacts-sync': this.settings.schedules.contactsSync };
+    const polling = { pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
     for (const kind of JOB_KINDS) {
-      const queue = SCHEDULE_QUEUES[kind];
+      const queue = QUEUES.schedule[kind];
       const cron = crons[kind];
       if (cron) {
-        await this.boss.schedule(queue, cron, { kind }, { tz: this.settings.schedules.timezone, singletonKey: queue, singletonSeconds: 60 });
-        this.logger.info({ kind, cron, timezone: this.settings.schedules.timezone }, 'recurring run scheduled');
+        await this.boss.schedule(queue, cron, { kind, cron, timezone } satisfies ScheduleData, { tz: timezone, singletonKey: queue, singletonSeconds: 60 });
+        this.logger.info({ kind, cron, timezone }, 'recurring run scheduled');
       } else {
         await this.boss.unschedule(queue);
       }
-      await this.boss.work(queue, { pollingIntervalSeconds: this.settings.pollingIntervalSeconds }, async () => handlers.startScheduledRun(kind));
+      await this.boss.work<ScheduleData>(queue, { ...polling, includeMetadata: true }, async ([job]) => {
+        if (!job) return;
+        const tick = tickBefore(job.data.cron, job.data.timezone, job.createdOn).toISOString();
+        await this.boss.send(QUEUES.tick, { kind: job.data.kind, tick } satisfies TickData, { id: derivedUuid('tick', job.data.kind, tick) });
+      });
     }
+    await this.boss.work<TickData>(QUEUES.tick, polling, async ([job]) => {
+      if (job) await handlers.startScheduledRun(job.data.kind, new Date(job.data.tick));
+    });
   }
 
+  /** Creates the queues once per process, serialised across processes (concurrent creation deadlocks). */
   private prepare(): Promise<void> {
     this.queuesReady ??= this.lock.runExclusive('pgboss:queues', () => this.createQueues()).catch((error: unknown) => {
       this.queuesReady = undefined;
@@ -162,14 +181,15 @@ export class PgBossJobScheduler implements JobScheduler {
 
   private async createQueues(): Promise<void> {
     const queues: PgBoss.Queue[] = [
-      { name: FAN_OUT_DEAD },
-      { name: CLIENT_DEAD },
+      { name: QUEUES.fanOutAbandoned },
+      { name: QUEUES.clientAbandoned },
       // No backoff (said explicitly: updateQueue keeps a setting passed as undefined): an
       // interrupted job (crash, deploy) should resume within seconds.
-      { name: FAN_OUT_QUEUE, retryLimit: 20, retryDelay: 2, retryBackoff: false, expireInSeconds: 60, deadLetter: FAN_OUT_DEAD },
-      { name: CLIENT_QUEUE, retryLimit: 50, retryDelay: 2, retryBackoff: false, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: CLIENT_DEAD },
-      { name: PRUNE_QUEUE },
-      ...JOB_KINDS.map((kind) => ({ name: SCHEDULE_QUEUES[kind] })),
+      { name: QUEUES.fanOut, retryLimit: 20, retryDelay: 2, retryBackoff: false, expireInSeconds: 60, deadLetter: QUEUES.fanOutAbandoned },
+      { name: QUEUES.client, retryLimit: 50, retryDelay: 2, retryBackoff: false, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: QUEUES.clientAbandoned },
+      { name: QUEUES.prune },
+      ...JOB_KINDS.map((kind) => ({ name: QUEUES.schedule[kind] })),
+      { name: QUEUES.tick },
     ];
     for (const queue of queues) {
       await this.boss.createQueue(queue.name, queue);
@@ -183,7 +203,7 @@ export class PgBossJobScheduler implements JobScheduler {
       const jobs = await this.boss.getDb().executeSql(
         `SELECT id, data FROM pgboss.job
          WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
-        [CLIENT_QUEUE, this.settings.orphanAfterSeconds],
+        [QUEUES.client, this.settings.orphanAfterSeconds],
       );
       // A live job's lock is free for a moment too (between polls, while it completes): only a
       // lock found free on two sweeps in a row means its process is gone.
@@ -195,7 +215,7 @@ export class PgBossJobScheduler implements JobScheduler {
           continue;
         }
         this.logger.warn({ jobId: job.data.runId, client: job.data.slug, queueJobId: job.id }, 'a client job lost its worker: retrying it');
-        await this.boss.fail(CLIENT_QUEUE, job.id, { reason: 'worker process vanished' });
+        await this.boss.fail(QUEUES.client, job.id, { reason: 'worker process vanished' });
       }
       this.suspects = suspects;
     } catch (error) {

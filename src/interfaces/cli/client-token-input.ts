@@ -1,12 +1,25 @@
 import { InterruptedError, UsageError } from './cli-errors.js';
 
+export interface ClientTokenSource {
+  /** `--api-token-stdin` */
+  apiTokenStdin?: boolean;
+  /** `--api-token-env`: only when asked, so a variable left exported from an earlier command never changes another client's token. */
+  apiTokenEnv?: boolean;
+}
+
 /**
  * A client's API token, never taken as an argument (it would leak into shell history and `ps`):
- * the first line of stdin with `--api-token-stdin` (typed without echo on a terminal), else the
- * CLIENT_API_TOKEN variable. Undefined when neither is given.
+ * the first line of stdin with `--api-token-stdin` (typed without echo on a terminal), or the
+ * CLIENT_API_TOKEN variable with `--api-token-env`. Undefined when neither flag is given.
  */
-export async function readClientToken(fromStdin: boolean, env: Record<string, string | undefined>): Promise<string | undefined> {
-  if (!fromStdin) return env.CLIENT_API_TOKEN?.trim() || undefined;
+export async function readClientToken(source: ClientTokenSource, env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (source.apiTokenStdin && source.apiTokenEnv) throw new UsageError('give either --api-token-stdin or --api-token-env, not both');
+  if (source.apiTokenEnv) {
+    const token = env.CLIENT_API_TOKEN?.trim();
+    if (!token) throw new UsageError('--api-token-env: CLIENT_API_TOKEN is not set');
+    return token;
+  }
+  if (!source.apiTokenStdin) return undefined;
   const line = (process.stdin.isTTY ? await promptWithoutEcho('Client API token: ') : await readFirstLine(process.stdin)).trim();
   if (!line) throw new UsageError('--api-token-stdin: stdin held no token (expected it on the first line)');
   return line;

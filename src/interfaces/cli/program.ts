@@ -30,7 +30,7 @@ function helpFooter(): string {
     'Environment (also read from ./.env; variables already set win):',
     '  HELPDESK_IMPORTER_URL  the service URL (or --url)',
     '  ADMIN_TOKEN            the admin token; unset: the one the service generated, in ${DATA_DIR:-.data}/admin-token',
-    '  CLIENT_API_TOKEN       a client API token for clients add/update (or pipe it with --api-token-stdin)',
+    '  CLIENT_API_TOKEN       a client API token for clients add/update --api-token-env (or pipe it with --api-token-stdin)',
     'Tokens are never taken as arguments and never printed.',
     '',
     'Exit codes:',

@@ -6,19 +6,18 @@ import { HttpError } from './http-error.js';
 import { adminAuth } from './middleware/token-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestLogging } from './middleware/request-logging.js';
-import { createRouters } from './router.js';
+import { createRouters, type MetricsEndpoint } from './router.js';
 
 export interface HttpAppOptions {
   adminToken: string;
   /** The service's pino logger: request lines are written through it, with its redaction. */
   logger: PinoLogger;
-  /** Set: `GET /metrics` requires it as a bearer token. */
-  metricsToken?: string;
+  metrics: MetricsEndpoint;
 }
 
 export function createHttpApp(container: DependencyContainer, options: HttpAppOptions): Koa {
   const app = new Koa();
-  const routers = createRouters(container, { metricsToken: options.metricsToken });
+  const routers = createRouters(container, { metrics: options.metrics });
   // Outermost, so that the line it writes has the status the error handler chose.
   app.use(requestLogging(options.logger));
   app.use(errorHandler());
@@ -26,7 +25,8 @@ export function createHttpApp(container: DependencyContainer, options: HttpAppOp
   app.use(helmet());
   // Probes and docs answer without a token; everything after them needs it.
   app.use(routers.open.routes());
-  // Before routing, so that not even a 404 or 405 tells an unauthenticated caller which routes exist.
+  // Before routing, so that without the token every other path gets the same 401: probing learns
+  // nothing (the list of routes itself is public by design, in the OpenAPI document).
   app.use(adminAuth(options.adminToken));
   app.use(routers.admin.routes());
   // A method the router does not know at all (PROPFIND, …) would be a 501: to a client it is just one this API does not allow.

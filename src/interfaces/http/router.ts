@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import { ClientsController } from './controllers/clients.controller.js';
 import { DocsController } from './controllers/docs.controller.js';
@@ -17,13 +18,19 @@ export interface Routers {
   admin: Router;
 }
 
-export interface RouterOptions {
+export interface MetricsEndpoint {
+  /** What `GET /metrics` serves. */
+  registry: Registry;
   /** Set: `GET /metrics` requires it as a bearer token; unset: the metrics are open. */
-  metricsToken?: string;
+  token?: string;
+}
+
+export interface RouterOptions {
+  metrics: MetricsEndpoint;
 }
 
 /** Every route of the service, in the two groups the app mounts on either side of the admin token check. */
-export function createRouters(container: DependencyContainer, options: RouterOptions = {}): Routers {
+export function createRouters(container: DependencyContainer, options: RouterOptions): Routers {
   return { open: createOpenRouter(container, options), admin: createAdminRouter(container) };
 }
 
@@ -51,7 +58,7 @@ function createAdminRouter(container: DependencyContainer): Router {
 
 function createOpenRouter(container: DependencyContainer, options: RouterOptions): Router {
   const health = container.resolve(HealthController);
-  const metrics = container.resolve(MetricsController);
+  const metrics = new MetricsController(options.metrics.registry);
   const docs = new DocsController(buildOpenApiDocument());
   const router = new Router();
   router.get('/api/health', health.health);
@@ -59,7 +66,7 @@ function createOpenRouter(container: DependencyContainer, options: RouterOptions
   router.get('/api/openapi.json', docs.openApiDocument);
   router.get('/api/docs', docs.page);
   router.get('/api/docs/:asset', docs.asset);
-  if (options.metricsToken) router.get('/metrics', bearerAuth(options.metricsToken), metrics.scrape);
+  if (options.metrics.token) router.get('/metrics', bearerAuth(options.metrics.token), metrics.scrape);
   else router.get('/metrics', metrics.scrape);
   return router;
 }

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { ClientChanges, ClientView } from '../admin-api-client.js';
 import { UsageError } from '../cli-errors.js';
-import { readClientToken } from '../client-token-input.js';
+import { readClientToken, type ClientTokenSource } from '../client-token-input.js';
 import { openSession } from '../cli-session.js';
 import { formatTable } from '../output.js';
 
-const TOKEN_HELP = "the client's API token is read from stdin with --api-token-stdin, or from CLIENT_API_TOKEN; never from an argument";
+const TOKEN_HELP = "the client's API token is read from stdin with --api-token-stdin, or from CLIENT_API_TOKEN with --api-token-env; never from an argument";
 
 export function registerClientsCommands(program: Command): void {
   const clients = program.command('clients').description('the registered clients (customer accounts of the upstream helpdesk)');
@@ -35,10 +35,11 @@ export function registerClientsCommands(program: Command): void {
     .requiredOption('--api-base-url <url>', 'the base URL of its upstream helpdesk API')
     .option('--inactive', 'register it inactive (left out of "all" jobs)')
     .option('--api-token-stdin', "read the client's API token from the first line of stdin")
+    .option('--api-token-env', "read the client's API token from the CLIENT_API_TOKEN variable")
     .addHelpText('after', `\nExample:\n  printf '%s\\n' "$TOKEN" | helpdesk-importer clients add --slug acme --name Acme --api-base-url https://acme.example/api/v1 --api-token-stdin`)
-    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean; apiTokenStdin?: boolean }, command: Command) => {
-      const apiToken = await readClientToken(options.apiTokenStdin === true, process.env);
-      if (!apiToken) throw new UsageError(`clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN (${TOKEN_HELP})`);
+    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean } & ClientTokenSource, command: Command) => {
+      const apiToken = await readClientToken(options, process.env);
+      if (!apiToken) throw new UsageError(`clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN and give --api-token-env (${TOKEN_HELP})`);
       const { api, output } = await openSession(command);
       const client = await api.addClient({ slug: options.slug, name: options.name, apiBaseUrl: options.apiBaseUrl, apiToken, ...(options.inactive ? { active: false } : {}) });
       output.result(client, (added) => `added client ${added.slug} (${added.active ? 'active' : 'inactive'}), API token ${added.apiToken}`);
@@ -53,15 +54,16 @@ export function registerClientsCommands(program: Command): void {
     .addOption(new Option('--active', 'include it in jobs again').conflicts('inactive'))
     .addOption(new Option('--inactive', 'leave it out of jobs'))
     .option('--api-token-stdin', "read a new API token from the first line of stdin")
-    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean; apiTokenStdin?: boolean }, command: Command) => {
-      const apiToken = await readClientToken(options.apiTokenStdin === true, process.env);
+    .option('--api-token-env', 'read a new API token from the CLIENT_API_TOKEN variable')
+    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean } & ClientTokenSource, command: Command) => {
+      const apiToken = await readClientToken(options, process.env);
       const changes: ClientChanges = {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
         ...(options.active ? { active: true } : options.inactive ? { active: false } : {}),
         ...(apiToken ? { apiToken } : {}),
       };
-      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active or --inactive, or a new token (--api-token-stdin or CLIENT_API_TOKEN)');
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active or --inactive, or a new token (--api-token-stdin or --api-token-env)');
       const { api, output } = await openSession(command);
       output.result(await api.updateClient(slug, changes), (client) => `updated client ${client.slug}${apiToken ? ' (new API token)' : ''}\n${describeClient(client)}`);
     });

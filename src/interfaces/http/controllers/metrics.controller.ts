@@ -1,16 +1,13 @@
 import type { Context } from 'koa';
-import { inject, injectable } from 'tsyringe';
-import { INFRA_TOKENS } from '../../../infrastructure/infra-tokens.js';
-import type { ImporterMetrics } from '../../../infrastructure/metrics/importer-metrics.js';
+import type { Registry } from 'prom-client';
 
 /** Prometheus' scrape target. */
-@injectable()
 export class MetricsController {
-  constructor(@inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics) {}
+  constructor(private readonly registry: Registry) {}
 
   scrape = async (ctx: Context) => {
-    const text = await this.metrics.registry.metrics();
-    ctx.type = this.metrics.registry.contentType;
+    const text = await this.registry.metrics();
+    ctx.type = this.registry.contentType;
     ctx.body = text;
   };
 }

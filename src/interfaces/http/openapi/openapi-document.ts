@@ -26,7 +26,7 @@ const TAGS = [
 
 const DESCRIPTION = `Imports tickets, messages, contacts and tags from an external helpdesk API into PostgreSQL. This API starts the jobs, follows their runs and manages the clients.
 
-- **Token**: every route but the probes, the docs and the metrics needs \`x-admin-token\`. A missing or wrong one is \`401 {"error":"unauthorized"}\`; an address that sends a wrong one more than 30 times within a minute gets \`429 {"error":"too_many_attempts"}\` (with \`Retry-After\`) for the rest of that minute, while the right token always passes. Without the token nothing else is revealed: every other path answers 401 (or 429).
+- **Token**: every route but the probes, the docs and the metrics needs \`x-admin-token\`. A missing or wrong one is \`401 {"error":"unauthorized"}\`; an address that sends a wrong one more than 30 times within a minute gets \`429 {"error":"too_many_attempts"}\` (with \`Retry-After\`) for the rest of that minute, while the right token always passes. Without the token no other path answers anything but 401 (or 429), whether it exists or not.
 - **Errors** are JSON \`{"error": code, "message"?: text}\`, plus \`fields\` for \`validation_failed\`; never a stack trace. Anything unexpected is \`500 {"error":"internal_error"}\`. With the token, an unknown path is \`404 {"error":"not_found"}\` and a method a path does not list is \`405 {"error":"method_not_allowed"}\`.
 - **Bodies**: JSON only where a body is accepted (another type is 415), at most 64 KB (more is 413).
 - **Request ids**: every response carries \`X-Request-Id\`, also written on the request's log lines.
