@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { PlainProgressView } from '../../src/interfaces/cli/progress.js';
+import { BarProgressView, PlainProgressView } from '../../src/interfaces/cli/progress.js';
 import { progressLine, progressOf } from '../../src/interfaces/cli/run-progress.js';
 import { aRunView } from './job-run-view-builder.js';
 
@@ -66,5 +66,18 @@ describe('CLI: progress of a run', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('when the bar is drawn on a terminal, then it shows the finished clients out of all, the status and the counters, and moves as they change', () => {
+    const { stream, text } = capture();
+    Object.assign(stream, { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    const view = new BarProgressView(stream);
+
+    view.update(aRunView({ stats: { acme: { status: 'running', pages: 1, tickets: 100, messages: 200 }, globex: { status: 'queued' } } }));
+    view.update(aRunView({ status: 'succeeded', stats: { acme: { status: 'succeeded', pages: 2, tickets: 150, messages: 260 }, globex: { status: 'succeeded', pages: 1, tickets: 5, messages: 9 } } }));
+    view.stop();
+
+    expect(text()).to.include('0/2 clients | running | pages 1 · tickets 100 · messages 200');
+    expect(text()).to.include('2/2 clients | succeeded | pages 3 · tickets 155 · messages 269');
   });
 });
