@@ -47,6 +47,11 @@ async function withScenario<T>(
       await pool.query('INSERT INTO clients (slug, name, api_base_url, api_token) VALUES ($1, $1, $2, $3)', [c.slug, baseUrl, token]);
     }
     return await body({ service, simulator, tokens, pool, datasets });
+  } catch (error) {
+    // A failed scenario is usually the service's own failure: show how it ended.
+    const output = service.service.output().trimEnd().split('\n');
+    log(`  ${name} failed; the service's last output lines:\n    ${output.slice(-15).join('\n    ')}`);
+    throw error;
   } finally {
     await service.stop();
     await simulator.close();

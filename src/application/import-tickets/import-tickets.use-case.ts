@@ -21,7 +21,6 @@ export interface ImportTicketsReport {
 }
 
 const BEGINNING_OF_TIME = new Date(0);
-const NEVER = new Promise<never>(() => {});
 
 /** Imports a client's tickets updated since its cursor, with their messages. */
 @injectable()
@@ -49,7 +48,7 @@ export class ImportTicketsUseCase {
         page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
         // A failed store (or a stop asked for at its checkpoint: cancel, shutdown) ends the run now,
         // not after this page's messages have all been fetched.
-        const entries = await Promise.race([this.fetchChanged(client, fresh, report), storing.then(() => NEVER)]);
+        const entries = await Promise.race([this.fetchChanged(client, fresh, report), rejectionOf(storing)]);
         await storing;
         storing = quiet(this.storeAndCheckpoint(client, fresh, entries, report, onProgress));
       }
@@ -109,6 +108,17 @@ export class ImportTicketsUseCase {
       return [];
     }
   }
+}
+
+/**
+ * Rejects as `promise` does, and never settles if it fulfils. Made afresh for each page: one
+ * long-lived never-settling promise would gather a reaction per page, each holding that page's
+ * tickets and messages, and so keep every page of the import in memory.
+ */
+function rejectionOf(promise: Promise<unknown>): Promise<never> {
+  return new Promise((_, reject) => {
+    promise.catch(reject);
+  });
 }
 
 /** A prefetch that may be abandoned when the current page fails must not become an unhandled rejection. */
