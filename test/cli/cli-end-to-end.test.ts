@@ -205,8 +205,8 @@ describe('The command-line interface, against a running service', function () {
 
       expect(result.code, result.stderr).to.equal(0);
       const lines = result.stderr.trimEnd().split('\n');
-      for (const line of lines) expect(line).to.match(/^import (queued|running|succeeded): \d+\/\d+ clients finished, pages \d+, tickets \d+, messages \d+$/);
-      expect(lines.at(-1)).to.equal('import succeeded: 1/1 clients finished, pages 3, tickets 250, messages 250');
+      for (const line of lines) expect(line).to.match(/^import (queued|running|succeeded): \d+%, \d+\/\d+ clients finished, pages \d+, tickets \d+, messages \d+$/);
+      expect(lines.at(-1)).to.equal('import succeeded: 100%, 1/1 clients finished, pages 3, tickets 250, messages 250');
       expect(new Set(lines).size, 'a line is printed only when something changed').to.equal(lines.length);
       // eslint-disable-next-line no-control-regex
       expect(result.stderr).to.not.match(/[\u0000-\u0009\u000b-\u001f\u007f]/);

@@ -28,6 +28,8 @@ describe('CLI: progress of a run', () => {
 
     expect(progressOf(run)).to.deep.equal({
       status: 'running',
+      // Two finished, two without an upstream count yet: half done.
+      done: 0.5,
       clientsFinished: 2,
       clients: 4,
       counters: [
@@ -41,43 +43,55 @@ describe('CLI: progress of a run', () => {
   it('when a contacts sync is followed, then its counters are pages, contacts, tags and deleted contacts', () => {
     const run = aRunView({ kind: 'contacts-sync', stats: { acme: { pages: 2, contacts: 180, tags: 12, deletedContacts: 3 } } });
 
-    expect(progressLine(run)).to.equal('contacts-sync running: 0/1 clients finished, pages 2, contacts 180, tags 12, deleted 3');
+    expect(progressLine(run)).to.equal('contacts-sync running: 0%, 0/1 clients finished, pages 2, contacts 180, tags 12, deleted 3');
   });
 
   it('when the run has not been fanned out yet, then the line shows no clients and zero counters', () => {
-    expect(progressLine(aRunView({ status: 'queued', startedAt: null }))).to.equal('import queued: 0/0 clients finished, pages 0, tickets 0, messages 0');
+    expect(progressLine(aRunView({ status: 'queued', startedAt: null }))).to.equal('import queued: 0%, 0/0 clients finished, pages 0, tickets 0, messages 0');
   });
 
   it('when the plain view sees the same numbers again, then it prints nothing; when they change, then one line', () => {
     const { stream, text } = capture();
     const view = new PlainProgressView(stream);
 
-    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200 } } }));
-    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200 } } }));
-    view.update(aRunView({ stats: { acme: { pages: 2, tickets: 150, messages: 260 } } }));
+    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200, listedTickets: 100, expectedTickets: 400 } } }));
+    view.update(aRunView({ stats: { acme: { pages: 1, tickets: 100, messages: 200, listedTickets: 100, expectedTickets: 400 } } }));
+    view.update(aRunView({ stats: { acme: { pages: 2, tickets: 150, messages: 260, listedTickets: 200, expectedTickets: 400 } } }));
     view.update(aRunView({ status: 'succeeded', stats: { acme: { status: 'succeeded', pages: 2, tickets: 150, messages: 260 } } }));
     view.stop();
 
     expect(text()).to.equal(
       [
-        'import running: 0/1 clients finished, pages 1, tickets 100, messages 200',
-        'import running: 0/1 clients finished, pages 2, tickets 150, messages 260',
-        'import succeeded: 1/1 clients finished, pages 2, tickets 150, messages 260',
+        'import running: 25%, 0/1 clients finished, pages 1, tickets 100, messages 200',
+        'import running: 50%, 0/1 clients finished, pages 2, tickets 150, messages 260',
+        'import succeeded: 100%, 1/1 clients finished, pages 2, tickets 150, messages 260',
         '',
       ].join('\n'),
     );
   });
 
-  it('when the bar is drawn on a terminal, then it shows the finished clients out of all, the status and the counters, and moves as they change', () => {
+  it('when the bar is drawn on a terminal, then it shows the share done, the finished clients out of all, the status and the counters, and moves as they change', () => {
     const { stream, text } = capture();
     Object.assign(stream, { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
     const view = new BarProgressView(stream);
 
-    view.update(aRunView({ stats: { acme: { status: 'running', pages: 1, tickets: 100, messages: 200 }, globex: { status: 'queued' } } }));
+    view.update(aRunView({ stats: { acme: { status: 'running', pages: 1, tickets: 100, messages: 200, listedTickets: 100, expectedTickets: 200 }, globex: { status: 'queued' } } }));
     view.update(aRunView({ status: 'succeeded', stats: { acme: { status: 'succeeded', pages: 2, tickets: 150, messages: 260 }, globex: { status: 'succeeded', pages: 1, tickets: 5, messages: 9 } } }));
     view.stop();
 
-    expect(text()).to.include('0/2 clients | running | pages 1 · tickets 100 · messages 200');
-    expect(text()).to.include('2/2 clients | succeeded | pages 3 · tickets 155 · messages 269');
+    expect(text()).to.include('25% | 0/2 clients | running | pages 1 · tickets 100 · messages 200');
+    expect(text()).to.include('100% | 2/2 clients | succeeded | pages 3 · tickets 155 · messages 269');
+  });
+
+  it('when a client walked more tickets than the upstream counted (they changed meanwhile), then its share stops at 100% until it finishes', () => {
+    const run = aRunView({ stats: { acme: { listedTickets: 130, expectedTickets: 120 }, globex: { listedTickets: 30, expectedTickets: 120 } } });
+
+    expect(progressOf(run).done).to.equal((1 + 0.25) / 2);
+  });
+
+  it('when a contacts sync has its upstream count, then its share is the contacts stored over the contacts expected', () => {
+    const run = aRunView({ kind: 'contacts-sync', stats: { acme: { pages: 1, contacts: 50, expectedContacts: 200 } } });
+
+    expect(progressLine(run)).to.equal('contacts-sync running: 25%, 0/1 clients finished, pages 1, contacts 50, tags 0, deleted 0');
   });
 });

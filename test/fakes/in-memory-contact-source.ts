@@ -1,7 +1,7 @@
 import type { Client } from '../../src/domain/clients/client.js';
 import type { Contact } from '../../src/domain/contacts/contact.js';
 import type { ContactSource } from '../../src/domain/ports/contact-source.port.js';
-import type { PageQuery } from '../../src/domain/ports/page-query.js';
+import type { ListedPage, PageQuery } from '../../src/domain/ports/page-query.js';
 import { compareIds, page } from './in-memory-ticket-source.js';
 
 export interface ContactSourceRequest {
@@ -35,12 +35,12 @@ export class InMemoryContactSource implements ContactSource {
     this.of(clientId).delete(id);
   }
 
-  async listContacts(client: Client, query: PageQuery): Promise<Contact[]> {
+  async listContacts(client: Client, query: PageQuery): Promise<ListedPage<Contact>> {
     if (this.requests.length >= this.maxRequests) throw new Error(`fake upstream: more than ${this.maxRequests} requests, the caller is looping`);
     this.requests.push({ clientId: client.id, query: { ...query } });
     await this.onListContacts?.({ client, query, call: this.requests.length });
     const sorted = [...this.of(client.id).values()].sort((a, b) => compareIds(a.id, b.id));
-    return page(sorted, query).map((c) => structuredClone(c));
+    return { items: page(sorted, query).map((c) => structuredClone(c)), total: sorted.length };
   }
 
   private of(clientId: string): Map<string, Contact> {

@@ -1,7 +1,7 @@
 import type { Client } from '../../src/domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../src/domain/errors.js';
 import type { TicketPageQuery, TicketSource } from '../../src/domain/ports/ticket-source.port.js';
-import type { PageQuery } from '../../src/domain/ports/page-query.js';
+import type { ListedPage, PageQuery } from '../../src/domain/ports/page-query.js';
 import type { Message, Ticket } from '../../src/domain/tickets/ticket.js';
 
 /** A request as received; `answered` holds the uuids (or message ids) of its answer once given. */
@@ -89,7 +89,7 @@ export class InMemoryTicketSource implements TicketSource {
     return this.requests.filter((r): r is Extract<TicketSourceRequest, { kind: 'messages' }> => r.kind === 'messages');
   }
 
-  async listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
+  async listTickets(client: Client, query: TicketPageQuery): Promise<ListedPage<Ticket>> {
     this.guardAgainstLoops();
     const request: TicketSourceRequest = { kind: 'tickets', clientId: client.id, query: { ...query, updatedAtFrom: new Date(query.updatedAtFrom) } };
     this.requests.push(request);
@@ -100,7 +100,7 @@ export class InMemoryTicketSource implements TicketSource {
       .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || compareIds(a.uuid, b.uuid));
     const answer = page(matching, query).map(clone);
     request.answered = answer.map((t) => t.uuid);
-    return answer;
+    return { items: answer, total: matching.length };
   }
 
   async listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {

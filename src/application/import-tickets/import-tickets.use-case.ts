@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../domain/errors.js';
 import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
+import type { ListedPage } from '../../domain/ports/page-query.js';
 import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
@@ -16,6 +17,14 @@ export interface ImportTicketsReport {
   messages: number;
   /** Tickets deleted upstream between their listing and their messages. */
   skippedTickets: number;
+  /** Tickets walked so far, changed or not (each once). */
+  listedTickets: number;
+  /**
+   * The upstream's count of tickets updated since the cursor, as the run began: what
+   * `listedTickets` heads for (an estimate, as tickets change while they are walked). Null
+   * when the upstream gives no count.
+   */
+  expectedTickets: number | null;
   cursorBefore: string | null;
   cursorAfter: string | null;
 }
@@ -34,16 +43,20 @@ export class ImportTicketsUseCase {
 
   async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}): Promise<ImportTicketsReport> {
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
-    const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, cursorBefore: cursor, cursorAfter: cursor };
+    const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, listedTickets: 0, expectedTickets: null, cursorBefore: cursor, cursorAfter: cursor };
     const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
 
-    let page: Promise<Ticket[]> | null = this.tickets.listTickets(client, keyset.query());
+    let page: Promise<ListedPage<Ticket>> | null = this.tickets.listTickets(client, keyset.query());
+    let first = true;
     // Storing a page overlaps fetching the next one's messages; pages are still stored, and
     // checkpointed, strictly in order.
     let storing: Promise<void> = Promise.resolve();
     try {
       while (page) {
-        const fresh = keyset.advance(await page);
+        const listed = await page;
+        if (first) report.expectedTickets = listed.total;
+        first = false;
+        const fresh = keyset.advance(listed.items);
         // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
         page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
         // A failed store (or a stop asked for at its checkpoint: cancel, shutdown) ends the run now,
@@ -79,6 +92,7 @@ export class ImportTicketsUseCase {
   ): Promise<void> {
     await this.store.save(client.id, entries);
     report.pages += 1;
+    report.listedTickets += fresh.length;
     report.tickets += entries.length;
     report.messages += entries.reduce((sum, e) => sum + (e.messages?.length ?? 0), 0);
     const newest = fresh.at(-1)?.updatedAt;

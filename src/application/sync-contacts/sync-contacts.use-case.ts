@@ -11,6 +11,12 @@ export interface SyncContactsReport {
   contacts: number;
   tags: number;
   deletedContacts: number;
+  /**
+   * Contacts this run should walk, from where it resumed to the end of the pass: the upstream's
+   * count as the run began, less the pages already stored (an estimate). Null when the upstream
+   * gives no count.
+   */
+  expectedContacts: number | null;
   cursorBefore: string | null;
   cursorAfter: string | null;
 }
@@ -32,12 +38,13 @@ export class SyncContactsUseCase {
 
   async execute(client: Client, onProgress: (report: SyncContactsReport) => Promise<void> = async () => {}): Promise<SyncContactsReport> {
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.contactsPage);
-    const report: SyncContactsReport = { pages: 0, contacts: 0, tags: 0, deletedContacts: 0, cursorBefore: cursor, cursorAfter: cursor };
+    const report: SyncContactsReport = { pages: 0, contacts: 0, tags: 0, deletedContacts: 0, expectedContacts: null, cursorBefore: cursor, cursorAfter: cursor };
     const lastStoredPage = Number(cursor ?? 0) || 0;
     const pass = await this.currentPass(client, lastStoredPage === 0);
 
     for (let page = lastStoredPage + 1; ; page += 1) {
-      const contacts = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE });
+      const { items: contacts, total } = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE });
+      if (report.pages === 0 && total !== null) report.expectedContacts = Math.max(0, total - lastStoredPage * CONTACTS_PAGE_SIZE);
       const saved = await this.store.savePage(client.id, contacts, pass);
       report.pages += 1;
       report.contacts += saved.contacts;

@@ -27,6 +27,12 @@ export interface ClientRunStats {
   tickets?: number;
   messages?: number;
   skippedTickets?: number;
+  /** Imports: tickets walked so far, changed or not; heads for `expectedTickets`. */
+  listedTickets?: number;
+  /** Imports: the upstream's count of tickets updated since the cursor as the work began (an estimate; null: no count). */
+  expectedTickets?: number | null;
+  /** Contacts syncs: contacts left in the pass as the work began (an estimate; null: no count); `contacts` heads for it. */
+  expectedContacts?: number | null;
   contacts?: number;
   tags?: number;
   deletedContacts?: number;

@@ -1,11 +1,11 @@
 import type { Client } from '../clients/client.js';
 import type { Contact } from '../contacts/contact.js';
-import type { PageQuery } from './page-query.js';
+import type { ListedPage, PageQuery } from './page-query.js';
 
 /**
  * The upstream's contacts of one client, sorted by id, each with its full tag set.
  * Throws UpstreamUnauthorizedError / UpstreamUnavailableError like TicketSource.
  */
 export interface ContactSource {
-  listContacts(client: Client, query: PageQuery): Promise<Contact[]>;
+  listContacts(client: Client, query: PageQuery): Promise<ListedPage<Contact>>;
 }

@@ -1,6 +1,6 @@
 import type { Client } from '../clients/client.js';
 import type { Message, Ticket } from '../tickets/ticket.js';
-import type { PageQuery } from './page-query.js';
+import type { ListedPage, PageQuery } from './page-query.js';
 
 export interface TicketPageQuery {
   /** Inclusive: tickets with `updatedAt >= updatedAtFrom`. */
@@ -18,7 +18,7 @@ export interface TicketPageQuery {
  * the upstream keeps failing after retries.
  */
 export interface TicketSource {
-  listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]>;
+  listTickets(client: Client, query: TicketPageQuery): Promise<ListedPage<Ticket>>;
 
   /** Throws TicketGoneUpstreamError when the ticket no longer exists upstream. */
   listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]>;

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../domain/errors.js';
 import type { TicketPageQuery, TicketSource } from '../../domain/ports/ticket-source.port.js';
-import type { PageQuery } from '../../domain/ports/page-query.js';
+import type { ListedPage, PageQuery } from '../../domain/ports/page-query.js';
 import type { Message, Ticket } from '../../domain/tickets/ticket.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { UpstreamConnections } from './upstream-connections.js';
@@ -12,14 +12,14 @@ import { parseMessagePage, parseTicketPage } from './upstream-schemas.js';
 export class HttpTicketSource implements TicketSource {
   constructor(@inject(INFRA_TOKENS.UpstreamConnections) private readonly connections: UpstreamConnections) {}
 
-  async listTickets(client: Client, query: TicketPageQuery): Promise<Ticket[]> {
+  async listTickets(client: Client, query: TicketPageQuery): Promise<ListedPage<Ticket>> {
     return this.connections
       .for(client)
       .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage);
   }
 
   async listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
-    return this.connections
+    const page = await this.connections
       .for(client)
       .getJson(
         `ticket/${encodeURIComponent(ticketUuid)}/messages`,
@@ -27,5 +27,6 @@ export class HttpTicketSource implements TicketSource {
         parseMessagePage(ticketUuid),
         () => new TicketGoneUpstreamError(ticketUuid),
       );
+    return page.items;
   }
 }

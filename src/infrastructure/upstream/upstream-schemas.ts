@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Contact } from '../../domain/contacts/contact.js';
+import type { ListedPage } from '../../domain/ports/page-query.js';
 import type { Message, Ticket } from '../../domain/tickets/ticket.js';
 
 /**
@@ -55,17 +56,20 @@ const contactItem = z.object({
 /** A parsed body, or what is wrong with it (named by its JSON path, e.g. `data.3.updatedAt`). */
 export type Parsed<T> = { value: T } | { problem: string };
 
+/** `meta.total` when it is a count; anything else is no count at all (it only feeds progress estimates). */
+const meta = z.object({ total: z.int().min(0).nullish().catch(null) }).nullish().catch(null);
+
 /** Parses a list body: the envelope with every item valid. */
 function listParser<S extends z.ZodType, T>(item: S, toDomain: (parsed: z.output<S>, raw: Record<string, unknown>) => T) {
-  const envelope = z.object({ data: z.array(item) });
-  return (body: unknown): Parsed<T[]> => {
+  const envelope = z.object({ data: z.array(item), meta });
+  return (body: unknown): Parsed<ListedPage<T>> => {
     const parsed = envelope.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       return { problem: `an unexpected body (${issue.path.join('.') || 'body'}: ${issue.message})` };
     }
     const rawItems = (body as { data: Record<string, unknown>[] }).data;
-    return { value: parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!)) };
+    return { value: { items: parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!)), total: parsed.data.meta?.total ?? null } };
   };
 }
 

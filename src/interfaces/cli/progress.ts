@@ -2,6 +2,9 @@ import cliProgress from 'cli-progress';
 import type { JobRunView } from './admin-api-client.js';
 import { progressLine, progressOf } from './run-progress.js';
 
+/** The bar's resolution: a tenth of a percent. */
+const BAR_STEPS = 1000;
+
 /** Shows a run's progress while the CLI waits for it. */
 export interface ProgressView {
   update(run: JobRunView): void;
@@ -30,7 +33,7 @@ export class PlainProgressView implements ProgressView {
   stop(): void {}
 }
 
-/** The bar counts finished clients; the counters summed over clients run alongside it. */
+/** The bar fills as the run's share done grows; finished clients and the counters summed over clients run alongside it. */
 export class BarProgressView implements ProgressView {
   private readonly bar: cliProgress.SingleBar;
   private started = false;
@@ -39,9 +42,8 @@ export class BarProgressView implements ProgressView {
     this.bar = new cliProgress.SingleBar(
       {
         stream,
-        format: '{kind} [{bar}] {value}/{total} clients | {status} | {counters}',
+        format: '{kind} [{bar}] {percentage}% | {finished}/{clients} clients | {status} | {counters}',
         hideCursor: true,
-        emptyOnZero: true,
         // The CLI handles Ctrl-C itself (it stops the bar, then says how to follow the job).
         gracefulExit: false,
       },
@@ -51,14 +53,20 @@ export class BarProgressView implements ProgressView {
 
   update(run: JobRunView): void {
     const progress = progressOf(run);
-    const payload = { kind: run.kind, status: progress.status, counters: progress.counters.map(({ label, value }) => `${label} ${value}`).join(' · ') };
+    const payload = {
+      kind: run.kind,
+      status: progress.status,
+      finished: progress.clientsFinished,
+      clients: progress.clients,
+      counters: progress.counters.map(({ label, value }) => `${label} ${value}`).join(' · '),
+    };
+    const value = Math.floor(progress.done * BAR_STEPS);
     if (!this.started) {
       this.started = true;
-      this.bar.start(progress.clients, progress.clientsFinished, payload);
+      this.bar.start(BAR_STEPS, value, payload);
       return;
     }
-    this.bar.setTotal(progress.clients);
-    this.bar.update(progress.clientsFinished, payload);
+    this.bar.update(value, payload);
   }
 
   stop(): void {

@@ -22,6 +22,13 @@ const FINISHED_CLIENT = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface RunProgress {
   status: string;
+  /**
+   * How far the run is, 0 to 1: the mean over its clients of each one's share done — 1 when it
+   * has finished, else the items it walked over the upstream's count of them (tickets for an
+   * import, contacts for a sync), 0 while there is no count. An estimate: the upstream's data
+   * changes while it is walked.
+   */
+  done: number;
   clientsFinished: number;
   /** Clients in the run; 0 until the run has been fanned out to its clients. */
   clients: number;
@@ -33,15 +40,22 @@ export function progressOf(run: JobRunView): RunProgress {
   const clients = Object.values(run.stats);
   return {
     status: run.status,
+    done: clients.length ? clients.reduce((sum, stats) => sum + shareDone(run.kind, stats), 0) / clients.length : 0,
     clientsFinished: clients.filter((stats) => FINISHED_CLIENT.has(stats.status)).length,
     clients: clients.length,
     counters: COUNTERS[run.kind].map(([key, label]) => ({ label, value: clients.reduce((sum, stats) => sum + (stats[key] ?? 0), 0) })),
   };
 }
 
-/** `import running: 1/2 clients finished, pages 3, tickets 300, messages 5120`: plain ASCII, for logs. */
+function shareDone(kind: JobKind, stats: ClientRunStats): number {
+  if (FINISHED_CLIENT.has(stats.status)) return 1;
+  const [walked, expected] = kind === 'import' ? [stats.listedTickets ?? 0, stats.expectedTickets] : [stats.contacts ?? 0, stats.expectedContacts];
+  return expected ? Math.min(1, walked / expected) : 0;
+}
+
+/** `import running: 42%, 1/2 clients finished, pages 3, tickets 300, messages 5120`: plain ASCII, for logs. */
 export function progressLine(run: JobRunView): string {
   const progress = progressOf(run);
   const counters = progress.counters.map(({ label, value }) => `${label} ${value}`).join(', ');
-  return `${run.kind} ${progress.status}: ${progress.clientsFinished}/${progress.clients} clients finished, ${counters}`;
+  return `${run.kind} ${progress.status}: ${Math.floor(progress.done * 100)}%, ${progress.clientsFinished}/${progress.clients} clients finished, ${counters}`;
 }

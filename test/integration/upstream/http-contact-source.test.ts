@@ -38,7 +38,8 @@ describe('HttpContactSource', () => {
 
     const result = await contacts.listContacts(makeClient(), { page: 1, limit: 50 });
 
-    expect(result).to.deep.equal([
+    expect(result.total).to.equal(2);
+    expect(result.items).to.deep.equal([
       {
         id: 'c-1042',
         name: 'João da Silva',

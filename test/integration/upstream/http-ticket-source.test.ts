@@ -58,7 +58,9 @@ describe('HttpTicketSource (requests and mapping)', () => {
       const item = ticketItem({ closedAt: '2026-11-29T08:00:00.000Z' });
       const scope = nock(ORIGIN).get(`${BASE_PATH}/ticket`).query(true).reply(200, listBody([item]));
 
-      const [ticket, ...rest] = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+      const {
+        items: [ticket, ...rest],
+      } = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
       expect(rest).to.have.length(0);
       expect(ticket).to.deep.equal({
@@ -83,7 +85,9 @@ describe('HttpTicketSource (requests and mapping)', () => {
         .query(true)
         .reply(200, listBody([{ uuid: 't-1', subject: null, channel: null, contactId: null, assignee: null, updatedAt: '2026-11-28T12:30:05.120Z', closedAt: null }]));
 
-      const [ticket] = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+      const {
+        items: [ticket],
+      } = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
       expect(ticket).to.include({ uuid: 't-1', protocol: null, subject: null, status: null, channel: null, contactId: null, createdAt: null, closedAt: null });
       expect(ticket!.updatedAt.toISOString()).to.equal('2026-11-28T12:30:05.120Z');
@@ -95,7 +99,9 @@ describe('HttpTicketSource (requests and mapping)', () => {
       const item = ticketItem({ priority: 'high', customFields: { orderId: 'A-77', flags: [1, 2] }, slaBreached: true });
       const scope = nock(ORIGIN).get(`${BASE_PATH}/ticket`).query(true).reply(200, listBody([item]));
 
-      const [ticket] = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+      const {
+        items: [ticket],
+      } = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
       expect(ticket!.raw).to.deep.equal(item);
       expect(ticket!.raw).to.include({ priority: 'high', slaBreached: true });
@@ -110,7 +116,9 @@ describe('HttpTicketSource (requests and mapping)', () => {
         .query(true)
         .reply(200, listBody([ticketItem({ uuid: 1234, protocol: 2026112800123, contactId: 1042 })]));
 
-      const [ticket] = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+      const {
+        items: [ticket],
+      } = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
       expect(ticket).to.include({ uuid: '1234', protocol: '2026112800123', contactId: '1042' });
       expect(scope.isDone()).to.equal(true);
@@ -120,7 +128,9 @@ describe('HttpTicketSource (requests and mapping)', () => {
       const { tickets } = makeSut();
       const scope = nock(ORIGIN).get(`${BASE_PATH}/ticket`).query(true).reply(200, listBody([ticketItem({ status: 'escalated' })]));
 
-      const [ticket] = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+      const {
+        items: [ticket],
+      } = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
       expect(ticket!.status).to.equal('escalated');
       expect(scope.isDone()).to.equal(true);
@@ -132,10 +142,27 @@ describe('HttpTicketSource (requests and mapping)', () => {
 
       const result = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 9, limit: 100 });
 
-      expect(result).to.deep.equal([]);
+      expect(result).to.deep.equal({ items: [], total: 3 });
       expect(connections.snapshot('client-acme')).to.deep.equal({ requests: 1, retries: 0, rateLimited: 0 });
       expect(scope.isDone()).to.equal(true);
     });
+
+    for (const [described, meta] of [
+      ['no meta', undefined],
+      ['a meta without total', { page: 1, limit: 100 }],
+      ['a total that is not a count', { page: 1, limit: 100, total: '12' }],
+      ['a negative total', { page: 1, limit: 100, total: -1 }],
+    ] as const) {
+      it(`when the listing has ${described}, then its tickets are still returned, with no total`, async () => {
+        const { tickets } = makeSut();
+        nock(ORIGIN).get(`${BASE_PATH}/ticket`).query(true).reply(200, { data: [ticketItem()], ...(meta ? { meta } : {}) });
+
+        const result = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
+
+        expect(result.items).to.have.length(1);
+        expect(result.total).to.equal(null);
+      });
+    }
 
     it('when the body has no meta, then the items are still returned (meta is not relied on)', async () => {
       const { tickets } = makeSut();
@@ -143,7 +170,7 @@ describe('HttpTicketSource (requests and mapping)', () => {
 
       const result = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date(), page: 1, limit: 100 });
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(scope.isDone()).to.equal(true);
     });
   });

@@ -57,7 +57,7 @@ describe('UpstreamConnections (one connection per client)', () => {
     await tickets.listTickets(makeClient(), anyTicketQuery);
     const result = await tickets.listTickets(makeClient({ apiBaseUrl: 'https://new.helpdesk.example/v2' }), anyTicketQuery);
 
-    expect(result).to.have.length(1);
+    expect(result.items).to.have.length(1);
     expect(oldScope.isDone()).to.equal(true);
     expect(newScope.isDone()).to.equal(true);
   });
@@ -109,7 +109,9 @@ describe('UpstreamConnections (one connection per client)', () => {
     it('when tlsInsecure is true, then the self-signed certificate is accepted', async () => {
       const { tickets } = makeSut({ tlsInsecure: true });
 
-      const [ticket] = await tickets.listTickets(makeClient({ apiBaseUrl: baseUrl }), anyTicketQuery);
+      const {
+        items: [ticket],
+      } = await tickets.listTickets(makeClient({ apiBaseUrl: baseUrl }), anyTicketQuery);
 
       expect(ticket!.uuid).to.equal(`Bearer ${TOKEN}`);
       expect(hits).to.equal(1);

@@ -16,7 +16,7 @@ describe('UpstreamConnection failures and retries', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(connections.snapshot('client-acme')).to.deep.equal({ requests: 3, retries: 2, rateLimited: 0 });
       expect(scope.isDone()).to.equal(true);
     });
@@ -173,7 +173,7 @@ describe('UpstreamConnection failures and retries', () => {
 
         const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-        expect(result).to.have.length(1);
+        expect(result.items).to.have.length(1);
         expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
         expect(scope.isDone()).to.equal(true);
       });
@@ -221,7 +221,7 @@ describe('UpstreamConnection failures and retries', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
       expect(scope.isDone()).to.equal(true);
     });
@@ -278,7 +278,7 @@ describe('UpstreamConnection failures and retries', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(elapsedSince(start)).to.be.within(280, 800);
       expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
       expect(scope.isDone()).to.equal(true);
@@ -292,7 +292,7 @@ describe('UpstreamConnection failures and retries', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result.map((t) => t.uuid)).to.deep.equal(['fresh']);
+      expect(result.items.map((t) => t.uuid)).to.deep.equal(['fresh']);
       expect(elapsedSince(start)).to.be.within(280, 800);
       expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
       expect(scope.isDone()).to.equal(true);
@@ -317,7 +317,7 @@ describe('UpstreamConnection failures and retries', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(connections.snapshot('client-acme')).to.include({ requests: 1, retries: 0 });
       expect(scope.isDone()).to.equal(true);
     });

@@ -38,7 +38,7 @@ describe('UpstreamConnection rate limiting', () => {
 
       const result = await tickets.listTickets(makeClient(), { updatedAtFrom: new Date('2026-11-28T10:15:00.000Z'), page: 7, limit: 100 });
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(seen).to.have.length(2);
       expect(seen[1]!.at - seen[0]!.at).to.be.at.least(990);
       expect(seen[1]!.query).to.equal(seen[0]!.query);
@@ -119,7 +119,7 @@ describe('UpstreamConnection rate limiting', () => {
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
-      expect(result).to.have.length(1);
+      expect(result.items).to.have.length(1);
       expect(scope.isDone()).to.equal(true);
     });
 

@@ -150,7 +150,7 @@ describe('ImportTicketsUseCase', () => {
       const report = await sut.execute(client);
 
       const naivePage2 = await source.listTickets(client, { updatedAtFrom: new Date(0), page: 2, limit: 10 });
-      expect(naivePage2.map((t) => t.uuid)).to.not.include('t-0011');
+      expect(naivePage2.items.map((t) => t.uuid)).to.not.include('t-0011');
       const stored = store.tickets(client.id);
       expect(stored).to.have.length(30);
       for (const t of stored) expect(t.updatedAt, t.uuid).to.deep.equal(source.ticket(client.id, t.uuid)!.updatedAt);
@@ -419,7 +419,24 @@ describe('ImportTicketsUseCase', () => {
       expect(progress.map((p) => p.pages)).to.deep.equal([1, 2, 3]);
       expect(progress.map((p) => p.cursorAfter)).to.deep.equal([at(10), at(19), at(25)].map((d) => d.toISOString()));
       expect(progress.map((p) => p.tickets)).to.deep.equal([10, 19, 25]);
-      expect(report).to.deep.equal({ pages: 3, tickets: 25, messages: 25, skippedTickets: 0, cursorBefore: null, cursorAfter: at(25).toISOString() });
+      expect(progress.map((p) => [p.listedTickets, p.expectedTickets])).to.deep.equal([
+        [10, 25],
+        [19, 25],
+        [25, 25],
+      ]);
+      expect(report).to.deep.equal({ pages: 3, tickets: 25, messages: 25, skippedTickets: 0, listedTickets: 25, expectedTickets: 25, cursorBefore: null, cursorAfter: at(25).toISOString() });
+    });
+
+    it('when a rerun finds most tickets unchanged, then they count as listed but not stored, and the expected count is what changed since the cursor', async () => {
+      const { sut, client, upstream, source } = makeSut({ pageSize: 10 });
+      upstream(manyTickets(25, (i) => at(i)), 1);
+      await sut.execute(client);
+      source.updateTicket(client.id, 't-0003', { updatedAt: at(30) });
+
+      const report = await sut.execute(client);
+
+      // The cursor's own instant is listed again (inclusive), with the one ticket changed since.
+      expect(report).to.include({ expectedTickets: 2, listedTickets: 2, tickets: 1 });
     });
   });
 });

@@ -182,6 +182,18 @@ describe('SyncContactsUseCase', () => {
     expect(store.contact(client.id, 'c-1')!.tagIds).to.deep.equal([]);
   });
 
+  it('when a pass starts, then the contacts expected are the upstream count; when a run resumes mid-pass, then the pages already stored are taken off', async () => {
+    const { sut, client, source, cursors } = makeSut();
+    source.seedContacts(client.id, manyContacts(120));
+    const fresh = await sut.execute(client);
+    await cursors.set(client.id, PAGE, '2');
+
+    const resumed = await sut.execute(client);
+
+    expect(fresh).to.include({ expectedContacts: 120, contacts: 120 });
+    expect(resumed).to.include({ expectedContacts: 20, contacts: 20 });
+  });
+
   it('when the pass spans several pages, then onProgress is called once per page', async () => {
     const { sut, client, source } = makeSut();
     source.seedContacts(client.id, manyContacts(60));
