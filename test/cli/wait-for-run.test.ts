@@ -3,6 +3,7 @@ import type { JobRunView } from '../../src/interfaces/cli/admin-api-client.js';
 import { NotFoundError, ServiceUnavailableError } from '../../src/interfaces/cli/cli-errors.js';
 import { waitForRun, type JobRunReader } from '../../src/interfaces/cli/wait-for-run.js';
 import { aRunView } from './job-run-view-builder.js';
+import { failureOf } from '../support/failure-of.js';
 
 /** Answers each poll with the next scripted outcome (a run, or an error to throw); the last one repeats. */
 class ScriptedJobRunReader implements JobRunReader {
@@ -17,14 +18,6 @@ class ScriptedJobRunReader implements JobRunReader {
   }
 }
 
-async function failureOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('CLI: waiting for a run to finish', () => {
   it('when the run goes queued → running → succeeded, then each state is reported and the finished run returned', async () => {
@@ -51,7 +44,7 @@ describe('CLI: waiting for a run to finish', () => {
     const down = new ServiceUnavailableError('cannot reach the service');
     const reader = new ScriptedJobRunReader([aRunView(), down]);
 
-    const error = await failureOf(waitForRun(reader, 'id', { intervalMs: 5, outageGraceMs: 30 }));
+    const error = await failureOf(() => waitForRun(reader, 'id', { intervalMs: 5, outageGraceMs: 30 }));
 
     expect(error).to.equal(down);
   });
@@ -60,7 +53,7 @@ describe('CLI: waiting for a run to finish', () => {
     const gone = new NotFoundError('no job id');
     const reader = new ScriptedJobRunReader([aRunView(), gone]);
 
-    const error = await failureOf(waitForRun(reader, 'id', { intervalMs: 1, outageGraceMs: 60_000 }));
+    const error = await failureOf(() => waitForRun(reader, 'id', { intervalMs: 1, outageGraceMs: 60_000 }));
 
     expect(error).to.equal(gone);
     expect(reader.polls).to.equal(2);
@@ -70,7 +63,7 @@ describe('CLI: waiting for a run to finish', () => {
     const reader = new ScriptedJobRunReader([aRunView()]);
     const abort = new AbortController();
 
-    const error = await failureOf(waitForRun(reader, 'id', { intervalMs: 10_000, signal: abort.signal, onUpdate: () => abort.abort() }));
+    const error = await failureOf(() => waitForRun(reader, 'id', { intervalMs: 10_000, signal: abort.signal, onUpdate: () => abort.abort() }));
 
     expect((error as Error).name).to.equal('AbortError');
     expect(reader.polls).to.equal(1);

@@ -5,6 +5,7 @@ import type { UpstreamConfig } from '../../../src/infrastructure/config.js';
 import { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-metrics.js';
 import { HttpContactSource } from '../../../src/infrastructure/upstream/http-contact-source.js';
 import { HttpTicketSource } from '../../../src/infrastructure/upstream/http-ticket-source.js';
+export { failureOf } from '../../support/failure-of.js';
 import { UpstreamConnections } from '../../../src/infrastructure/upstream/upstream-connections.js';
 
 /** Shared arrangements of the upstream adapter tests: a fast config, a client, nock hooks. */
@@ -73,16 +74,6 @@ export const anyTicketQuery = { updatedAtFrom: new Date('2026-11-28T10:15:00.000
 /** Intercepts GET <base>/ticket (any query), as the tests that are not about the query use it. */
 export function ticketList(scope: nock.Scope = nock(ORIGIN)): nock.Interceptor {
   return scope.get(`${BASE_PATH}/ticket`).query(true);
-}
-
-/** The error `act` ends with, whether it throws synchronously or rejects; fails the test if it succeeds. */
-export async function failureOf(act: () => Promise<unknown>): Promise<Error> {
-  try {
-    await act();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure, but the call succeeded');
 }
 
 /** Every way an error may end up printed or stored (message, logs via inspect, JSON, stack). */

@@ -3,6 +3,7 @@ import { CancelJobUseCase } from '../../../src/application/jobs/cancel-job.use-c
 import { NotFoundError, RunAlreadyFinishedError } from '../../../src/domain/errors.js';
 import { at } from '../../fakes/builders.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
+import { failureOf } from '../../support/failure-of.js';
 
 function makeSut() {
   let now = at(100);
@@ -11,20 +12,12 @@ function makeSut() {
   return { sut, runs, setNow: (date: Date) => (now = date) };
 }
 
-async function failureOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('CancelJobUseCase', () => {
   it('when the run is unknown, then it fails with NotFoundError', async () => {
     const { sut } = makeSut();
 
-    const error = await failureOf(sut.execute('no-such-run'));
+    const error = await failureOf(() => sut.execute('no-such-run'));
 
     expect(error).to.be.instanceOf(NotFoundError);
   });
@@ -34,7 +27,7 @@ describe('CancelJobUseCase', () => {
       const { sut, runs } = makeSut();
       const run = runs.seed({ status, startedAt: at(1), finishedAt: at(2) });
 
-      const error = await failureOf(sut.execute(run.id));
+      const error = await failureOf(() => sut.execute(run.id));
 
       expect(error).to.be.instanceOf(RunAlreadyFinishedError);
       expect((error as RunAlreadyFinishedError).message).to.include(status);
