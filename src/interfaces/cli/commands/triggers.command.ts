@@ -10,28 +10,24 @@ interface TriggerOptions {
   wait?: boolean;
 }
 
-export function registerTriggerCommands(program: Command): void {
-  program
-    .command('import')
-    .argument('[slug]', 'one client; all active clients when omitted')
-    .description('import the tickets and messages of a client, or of all active clients')
-    .option('--wait', 'follow the job with a progress bar until it ends, then print a summary per client')
-    .action(async (slug: string | undefined, options: TriggerOptions, command: Command) => {
-      const target = checkSlug(slug);
-      const session = await openSession(command);
-      await trigger(session, await session.api.startImport(target), options);
-    });
+const TRIGGERS: { name: string; description: string; start: (api: AdminApiClient, slug: string | undefined) => Promise<StartedJob> }[] = [
+  { name: 'import', description: 'import the tickets and messages of a client, or of all active clients', start: (api, slug) => api.startImport(slug) },
+  { name: 'sync-contacts', description: 'synchronise the contacts and tags of a client, or of all active clients', start: (api, slug) => api.startContactsSync(slug) },
+];
 
-  program
-    .command('sync-contacts')
-    .argument('[slug]', 'one client; all active clients when omitted')
-    .description('synchronise the contacts and tags of a client, or of all active clients')
-    .option('--wait', 'follow the job with a progress bar until it ends, then print a summary per client')
-    .action(async (slug: string | undefined, options: TriggerOptions, command: Command) => {
-      const target = checkSlug(slug);
-      const session = await openSession(command);
-      await trigger(session, await session.api.startContactsSync(target), options);
-    });
+export function registerTriggerCommands(program: Command): void {
+  for (const { name, description, start } of TRIGGERS) {
+    program
+      .command(name)
+      .argument('[slug]', 'one client; all active clients when omitted')
+      .description(description)
+      .option('--wait', 'follow the job with a progress bar until it ends, then print a summary per client')
+      .action(async (slug: string | undefined, options: TriggerOptions, command: Command) => {
+        const target = checkSlug(slug);
+        const session = await openSession(command);
+        await trigger(session, await start(session.api, target), options);
+      });
+  }
 }
 
 async function trigger({ api, output }: CliSession, started: StartedJob, options: TriggerOptions): Promise<void> {
