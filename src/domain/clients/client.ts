@@ -6,10 +6,12 @@ export interface Client {
   active: boolean;
   apiBaseUrl: string;
   apiToken: string;
+  /** This client's own rate plan at the upstream; null: the service default (`EXTERNAL_API_REQUESTS_PER_MINUTE`). */
+  requestsPerMinute: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewClient = Pick<Client, 'slug' | 'name' | 'apiBaseUrl' | 'apiToken'> & { active?: boolean };
+export type NewClient = Pick<Client, 'slug' | 'name' | 'apiBaseUrl' | 'apiToken'> & { active?: boolean; requestsPerMinute?: number | null };
 
-export type ClientChanges = Partial<Pick<Client, 'name' | 'apiBaseUrl' | 'apiToken' | 'active'>>;
+export type ClientChanges = Partial<Pick<Client, 'name' | 'apiBaseUrl' | 'apiToken' | 'active' | 'requestsPerMinute'>>;

@@ -4,8 +4,8 @@ import type { ListedPage, PageQuery } from './page-query.js';
 
 /**
  * The upstream's contacts of one client, sorted by id, each with its full tag set.
- * Throws UpstreamUnauthorizedError / UpstreamUnavailableError like TicketSource.
+ * Throws UpstreamUnauthorizedError / UpstreamUnavailableError, and honours `signal`, like TicketSource.
  */
 export interface ContactSource {
-  listContacts(client: Client, query: PageQuery): Promise<ListedPage<Contact>>;
+  listContacts(client: Client, query: PageQuery, signal?: AbortSignal): Promise<ListedPage<Contact>>;
 }

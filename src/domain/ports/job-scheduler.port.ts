@@ -1,9 +1,13 @@
 import type { Client } from '../clients/client.js';
 import type { JobRun } from '../jobs/job-run.js';
+import type { JobHandlers } from './job-handlers.port.js';
 
 /**
- * Queues the work of job runs for workers. Both calls are idempotent: scheduling the same run,
- * or the same client of a run, twice queues it once.
+ * Queues the work of job runs and, once started, works it. Scheduling is idempotent:
+ * scheduling the same run, or the same client of a run, twice queues it once. The adapter owns
+ * its lifecycle: `start` begins taking jobs (with whatever polling, sweeps and schedules it
+ * needs), `stop` stops taking them, lets the work in flight reach a checkpoint (bounded), and
+ * leaves interrupted work to be resumed.
  */
 export interface JobScheduler {
   /** Queues the run's fan-out: resolving its clients and scheduling each (FanOutRunUseCase). */
@@ -12,4 +16,8 @@ export interface JobScheduler {
   scheduleClients(run: JobRun, clients: Client[]): Promise<void>;
   /** Jobs waiting for a worker, by queue name (what the queue-depth metric reports). */
   queueDepth(): Promise<Record<string, number>>;
+  /** Starts working the queued jobs in this process with these handlers. */
+  start(handlers: JobHandlers): Promise<void>;
+  /** Stops taking jobs; the work in flight is told to stop (signal) and awaited, within a bound. */
+  stop(): Promise<void>;
 }

@@ -15,11 +15,12 @@ export interface TicketPageQuery {
  * them (tickets by `updatedAt` then `uuid`; messages by `createdAt` then `id`); a page past
  * the end is empty.
  * Throws UpstreamUnauthorizedError when the token is rejected, UpstreamUnavailableError when
- * the upstream keeps failing after retries.
+ * the upstream keeps failing after retries. When `signal` aborts, a call not answered yet
+ * rejects at once with the signal's reason (a request waiting for its rate budget never goes out).
  */
 export interface TicketSource {
-  listTickets(client: Client, query: TicketPageQuery): Promise<ListedPage<Ticket>>;
+  listTickets(client: Client, query: TicketPageQuery, signal?: AbortSignal): Promise<ListedPage<Ticket>>;
 
   /** Throws TicketGoneUpstreamError when the ticket no longer exists upstream. */
-  listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]>;
+  listMessages(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<Message[]>;
 }
