@@ -12,6 +12,7 @@ export const TOKENS = {
   ClientLock: Symbol('ClientLock'),
   UpstreamUsage: Symbol('UpstreamUsage'),
   Logger: Symbol('Logger'),
+  Clock: Symbol('Clock'),
   ReadinessCheck: Symbol('ReadinessCheck'),
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),

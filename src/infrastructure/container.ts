@@ -11,9 +11,11 @@ import { UpdateClientUseCase } from '../application/clients/update-client.use-ca
 import { ImportTicketsUseCase } from '../application/import-tickets/import-tickets.use-case.js';
 import { AbandonJobUseCase } from '../application/jobs/abandon-job.use-case.js';
 import { CancelJobUseCase } from '../application/jobs/cancel-job.use-case.js';
+import { EndRunWhenClientsFinish } from '../application/jobs/end-run-when-clients-finish.js';
 import { FanOutRunUseCase } from '../application/jobs/fan-out-run.use-case.js';
 import { GetJobUseCase } from '../application/jobs/get-job.use-case.js';
 import { ListJobsUseCase } from '../application/jobs/list-jobs.use-case.js';
+import { ListRunClientsUseCase } from '../application/jobs/list-run-clients.use-case.js';
 import { PruneJobHistoryUseCase } from '../application/jobs/prune-job-history.use-case.js';
 import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-stalled-runs.use-case.js';
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
@@ -127,7 +129,9 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     RunClientJobUseCase,
     GetJobUseCase,
     ListJobsUseCase,
+    ListRunClientsUseCase,
     CancelJobUseCase,
+    EndRunWhenClientsFinish,
     AbandonJobUseCase,
     RescheduleStalledRunsUseCase,
     PruneJobHistoryUseCase,

@@ -8,16 +8,21 @@ import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import type { Message, StoredTicketState, Ticket, TicketWithMessages } from '../../domain/tickets/ticket.js';
 import type { ImportSettings } from '../settings.js';
+import { WriteBatcher } from '../shared/write-batcher.js';
 import { TOKENS } from '../tokens.js';
+import { Admission } from './admission.js';
+import { StoredPrefix } from './stored-prefix.js';
 import { TicketKeyset } from './ticket-keyset.js';
 
 export interface ImportTicketsReport {
+  /** Pages of the ticket listing walked. */
   pages: number;
+  /** Tickets stored, new or changed. */
   tickets: number;
   messages: number;
   /** Tickets deleted upstream between their listing and their messages. */
   skippedTickets: number;
-  /** Tickets walked so far, changed or not (each once). */
+  /** Tickets walked and settled (stored, or found unchanged), each once. */
   listedTickets: number;
   /**
    * The upstream's count of tickets updated since the cursor, as the run began: what
@@ -29,9 +34,24 @@ export interface ImportTicketsReport {
   cursorAfter: string | null;
 }
 
-const BEGINNING_OF_TIME = new Date(0);
+/** A listed ticket whose fate is known: its messages fetched (`entry`), or unchanged since stored (null). */
+interface Settled {
+  position: number;
+  entry: TicketWithMessages | null;
+}
 
-/** Imports a client's tickets updated since its cursor, with their messages. */
+const BEGINNING_OF_TIME = new Date(0);
+/** Tickets in hand at once, in pages of the listing: two let the next page's fetches start while the last of this one's finish. */
+const OPEN_PAGES = 2;
+
+/**
+ * Imports a client's tickets updated since its cursor, with their messages: pages of the
+ * listing → the changed tickets, each with its new messages → stored as they complete, those
+ * completing together in one write → checkpoint: the cursor moves over the stored prefix of
+ * the listing. A failure anywhere (or `signal`: shutdown, a lost lock, or a stop asked for at a
+ * checkpoint) stops every request not yet answered; what was fully fetched is still stored and
+ * checkpointed before the error is thrown.
+ */
 @injectable()
 export class ImportTicketsUseCase {
   constructor(
@@ -41,78 +61,93 @@ export class ImportTicketsUseCase {
     @inject(TOKENS.ImportSettings) private readonly settings: ImportSettings,
   ) {}
 
-  async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}): Promise<ImportTicketsReport> {
+  async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}, signal?: AbortSignal): Promise<ImportTicketsReport> {
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
     const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, listedTickets: 0, expectedTickets: null, cursorBefore: cursor, cursorAfter: cursor };
     const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
+    const prefix = new StoredPrefix();
+    const open = new Admission(OPEN_PAGES * this.settings.pageSize);
+    const stop = new AbortController();
+    const stopWith = (reason: unknown) => {
+      if (!stop.signal.aborted) stop.abort(reason);
+    };
+    const onAbort = () => stopWith(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const writes = new WriteBatcher<Settled>(async (batch) => {
+      await this.storeAndCheckpoint(client, batch, prefix, report);
+      open.release(batch.filter((settled) => settled.entry).length);
+      await onProgress(report).catch(stopWith);
+    }, stopWith);
+    const fetching = new Set<Promise<void>>();
 
-    let page: Promise<ListedPage<Ticket>> | null = this.tickets.listTickets(client, keyset.query());
-    let first = true;
-    // Storing a page overlaps fetching the next one's messages; pages are still stored, and
-    // checkpointed, strictly in order.
-    let storing: Promise<void> = Promise.resolve();
     try {
-      while (page) {
-        const listed = await page;
-        if (first) report.expectedTickets = listed.total;
-        first = false;
-        const fresh = keyset.advance(listed.items);
-        // The next page's query is known as soon as this one is listed: fetch it while this one's messages load.
-        page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query()));
-        // A failed store (or a stop asked for at its checkpoint: cancel, shutdown) ends the run now,
-        // not after this page's messages have all been fetched.
-        const entries = await Promise.race([this.fetchChanged(client, fresh, report), rejectionOf(storing)]);
-        await storing;
-        storing = quiet(this.storeAndCheckpoint(client, fresh, entries, report, onProgress));
+      for await (const tickets of this.pagesOf(client, keyset, report, stop.signal)) {
+        const stored = await this.store.findStates(client.id, tickets.map((t) => t.uuid));
+        for (const ticket of tickets) {
+          const position = prefix.listed(ticket);
+          const state = stored.get(ticket.uuid);
+          if (state?.updatedAt.getTime() === ticket.updatedAt.getTime()) {
+            writes.add({ position, entry: null });
+            continue;
+          }
+          await open.admit(stop.signal);
+          const fetch = this.fetchNewMessages(client, ticket, state, report, stop.signal).then((messages) => writes.add({ position, entry: { ticket, messages } }), stopWith);
+          fetching.add(fetch);
+          void fetch.finally(() => fetching.delete(fetch));
+        }
       }
-      await storing;
+      await Promise.all(fetching);
     } catch (error) {
-      // Never return while a page is still being written: the caller releases the client's lock.
-      await storing.catch(() => {});
-      throw error;
+      stopWith(error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // Never return while a ticket is still being fetched or written: the caller releases the client's lock.
+      await Promise.allSettled(fetching);
+      await writes.drain();
     }
+    if (stop.signal.aborted) throw stop.signal.reason;
     return report;
   }
 
-  /** The page's tickets that are new or changed since stored, each with its messages not yet stored. */
-  private async fetchChanged(client: Client, tickets: Ticket[], report: ImportTicketsReport): Promise<TicketWithMessages[]> {
-    if (tickets.length === 0) return [];
-    const stored = await this.store.findStates(client.id, tickets.map((t) => t.uuid));
-    const changed = tickets.filter((t) => stored.get(t.uuid)?.updatedAt.getTime() !== t.updatedAt.getTime());
-    return Promise.all(changed.map(async (ticket) => ({ ticket, messages: await this.fetchNewMessages(client, ticket, stored.get(ticket.uuid), report) })));
+  /** The listing, page by page, keyset-walked; the next page is already being listed while the caller works on this one. */
+  private async *pagesOf(client: Client, keyset: TicketKeyset, report: ImportTicketsReport, signal: AbortSignal): AsyncGenerator<Ticket[]> {
+    let page: Promise<ListedPage<Ticket>> | null = this.tickets.listTickets(client, keyset.query(), signal);
+    while (page) {
+      const listed: ListedPage<Ticket> = await page;
+      if (report.pages === 0) report.expectedTickets = listed.total;
+      report.pages += 1;
+      const fresh = keyset.advance(listed.items);
+      page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query(), signal));
+      yield fresh;
+    }
   }
 
-  /** Checkpoint: the cursor becomes the newest `updatedAt` of the page, now that all of it is stored. */
-  private async storeAndCheckpoint(
-    client: Client,
-    fresh: Ticket[],
-    entries: TicketWithMessages[],
-    report: ImportTicketsReport,
-    onProgress: (report: ImportTicketsReport) => Promise<void>,
-  ): Promise<void> {
-    await this.store.save(client.id, entries);
-    report.pages += 1;
-    report.listedTickets += fresh.length;
+  /** One write for the tickets that completed together, then the cursor over the stored prefix of the listing. */
+  private async storeAndCheckpoint(client: Client, batch: Settled[], prefix: StoredPrefix, report: ImportTicketsReport): Promise<void> {
+    const entries = batch.flatMap((settled) => (settled.entry ? [settled.entry] : []));
+    if (entries.length) await this.store.save(client.id, entries);
+    for (const settled of batch) prefix.stored(settled.position);
+    report.listedTickets += batch.length;
     report.tickets += entries.length;
     report.messages += entries.reduce((sum, e) => sum + (e.messages?.length ?? 0), 0);
-    const newest = fresh.at(-1)?.updatedAt;
+    const newest = prefix.advance();
     if (newest && (!report.cursorAfter || newest > new Date(report.cursorAfter))) {
       report.cursorAfter = newest.toISOString();
       await this.cursors.set(client.id, CURSOR_KEYS.ticketsLastImportAt, report.cursorAfter);
     }
-    await onProgress(report);
   }
 
   /**
    * Messages are append-only, so pages already stored in full need no refetch: start at the
    * page holding the first message not yet stored.
    */
-  private async fetchNewMessages(client: Client, ticket: Ticket, stored: StoredTicketState | undefined, report: ImportTicketsReport): Promise<Message[]> {
+  private async fetchNewMessages(client: Client, ticket: Ticket, stored: StoredTicketState | undefined, report: ImportTicketsReport, signal: AbortSignal): Promise<Message[]> {
     const limit = this.settings.pageSize;
     const messages: Message[] = [];
     try {
       for (let page = Math.floor((stored?.messageCount ?? 0) / limit) + 1; ; page += 1) {
-        const items = await this.tickets.listMessages(client, ticket.uuid, { page, limit });
+        const items = await this.tickets.listMessages(client, ticket.uuid, { page, limit }, signal);
         messages.push(...items);
         if (items.length < limit) return messages;
       }
@@ -124,18 +159,7 @@ export class ImportTicketsUseCase {
   }
 }
 
-/**
- * Rejects as `promise` does, and never settles if it fulfils. Made afresh for each page: one
- * long-lived never-settling promise would gather a reaction per page, each holding that page's
- * tickets and messages, and so keep every page of the import in memory.
- */
-function rejectionOf(promise: Promise<unknown>): Promise<never> {
-  return new Promise((_, reject) => {
-    promise.catch(reject);
-  });
-}
-
-/** A prefetch that may be abandoned when the current page fails must not become an unhandled rejection. */
+/** A prefetch that may be abandoned when the import stops must not become an unhandled rejection. */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;

@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
-import { FINISHED_CLIENT_STATUSES } from '../../domain/jobs/job-run.js';
+import { isClientFinished, queuedClientStats } from '../../domain/jobs/job-run.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import { TOKENS } from '../tokens.js';
-import { emptyClientStats, endRunWhenClientsFinish } from './end-run-when-clients-finish.js';
+import { EndRunWhenClientsFinish } from './end-run-when-clients-finish.js';
 
 /**
  * The queue gave up on a job after all its retries (every crash, shutdown or lost lock is one):
@@ -16,6 +16,7 @@ export class AbandonJobUseCase {
   constructor(
     @inject(TOKENS.JobRunStore) private readonly runs: JobRunStore,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(EndRunWhenClientsFinish) private readonly endRun: EndRunWhenClientsFinish,
   ) {}
 
   async execute(job: { runId: string; client?: ClientJob }, reason: string): Promise<void> {
@@ -25,9 +26,10 @@ export class AbandonJobUseCase {
       return;
     }
     const run = await this.runs.findById(job.runId);
-    const entry = run?.stats[job.client.slug];
-    if (!run || (entry && FINISHED_CLIENT_STATUSES.includes(entry.status))) return;
-    await this.runs.saveClientStats(run.id, job.client.slug, { ...emptyClientStats(), ...entry, status: 'failed', error: reason });
-    await endRunWhenClientsFinish(this.runs, run.id);
+    if (!run || run.finished) return;
+    const entry = await this.runs.findClient(run.id, job.client.slug);
+    if (entry && isClientFinished(entry.status)) return;
+    await this.runs.saveClientStats(run.id, job.client.slug, { ...queuedClientStats(), ...entry, status: 'failed', error: reason });
+    await this.endRun.execute(run.id);
   }
 }

@@ -2,9 +2,10 @@ import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { RunCancelledError } from '../../domain/errors.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
-import { FINISHED_CLIENT_STATUSES, FINISHED_JOB_STATUSES, type ClientRunStats, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
+import { isClientFinished, queuedClientStats, resumedClientStats, type ClientRunStats, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { ClientRepository } from '../../domain/ports/client-repository.port.js';
+import type { Clock } from '../../domain/ports/clock.port.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import type { UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
@@ -12,19 +13,20 @@ import { ImportTicketsUseCase } from '../import-tickets/import-tickets.use-case.
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
-import { emptyClientStats, endRunWhenClientsFinish } from './end-run-when-clients-finish.js';
+import { EndRunWhenClientsFinish } from './end-run-when-clients-finish.js';
 
 type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt' | 'coveredBy'>;
 
 /**
  * One client's share of a run: import its tickets or sync its contacts under the client's
- * lock (never two runs of a kind on one client at once), recording progress at every
+ * lock (never two runs of a kind on one client at once), recording its progress at every
  * checkpoint. The work is skipped when a run that started after this run's latest trigger has
  * already done it (so any number of triggers while a client is busy cost one follow-up), or
- * when the client was deleted or deactivated meanwhile. It stops at a page boundary when the
- * run is cancelled (the client ends `cancelled`), and when `signal` aborts (shutdown) or the
- * lock is lost: the error then propagates so the queue retries the job, which resumes from
- * the checkpoints. The last client to finish ends the run.
+ * when the client was deleted or deactivated meanwhile. A cancel stops it at its next
+ * checkpoint (the client ends `cancelled`); when `signal` aborts (shutdown) or the lock is lost,
+ * it stops at once, having stored what it fully fetched, and the error propagates so the queue
+ * retries the job, which resumes from the checkpoints with its counts carried over. The last
+ * client to finish ends the run.
  */
 @injectable()
 export class RunClientJobUseCase {
@@ -33,32 +35,34 @@ export class RunClientJobUseCase {
     @inject(TOKENS.ClientRepository) private readonly clients: ClientRepository,
     @inject(TOKENS.ClientLock) private readonly lock: ClientLock,
     @inject(TOKENS.UpstreamUsage) private readonly usage: UpstreamUsage,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(ImportTicketsUseCase) private readonly importTickets: ImportTicketsUseCase,
     @inject(SyncContactsUseCase) private readonly syncContacts: SyncContactsUseCase,
+    @inject(EndRunWhenClientsFinish) private readonly endRun: EndRunWhenClientsFinish,
   ) {}
 
   async execute(job: ClientJob, signal?: AbortSignal): Promise<void> {
     const run = await this.runs.findById(job.runId);
-    if (!run || FINISHED_JOB_STATUSES.includes(run.status)) return;
-    const client = await this.clients.findById(job.clientId);
+    if (!run || run.finished) return;
+    const client = job.clientId ? await this.clients.findById(job.clientId) : null;
     if (!client?.active) {
-      await this.runs.saveClientStats(run.id, job.slug, { ...emptyClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
+      await this.runs.saveClientStats(run.id, job.slug, { ...queuedClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
     } else {
       await this.lock.runExclusive(`${run.kind}:${client.id}`, (lockLost) => this.process(run.id, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
     }
-    await endRunWhenClientsFinish(this.runs, run.id);
+    await this.endRun.execute(run.id);
   }
 
   private async process(runId: string, client: Client, signal: AbortSignal): Promise<void> {
     // Read again: while this job waited for the lock, the run may have been cancelled, or this
     // client finished by an earlier delivery of the same job.
     const run = await this.runs.findById(runId);
-    if (!run || FINISHED_JOB_STATUSES.includes(run.status)) return;
-    const entry = run.stats[client.slug];
-    if (entry && FINISHED_CLIENT_STATUSES.includes(entry.status)) return;
+    if (!run || run.finished) return;
+    const previous = await this.runs.findClient(run.id, client.slug);
+    if (previous && isClientFinished(previous.status)) return;
     if (run.cancelRequestedAt) {
-      await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'cancelled' });
+      await this.runs.saveClientStats(run.id, client.slug, { ...queuedClientStats(), ...previous, status: 'cancelled' });
       return;
     }
     // Running from here on, so no later trigger joins this run after its coverage is decided.
@@ -67,13 +71,13 @@ export class RunClientJobUseCase {
     if (!started) return;
     const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, started.lastRequestedAt, run.id);
     if (coveredBy) {
-      await this.runs.saveClientStats(run.id, client.slug, { ...emptyClientStats(), status: 'succeeded', coveredBy });
+      await this.runs.saveClientStats(run.id, client.slug, { ...queuedClientStats(), status: 'succeeded', coveredBy });
       return;
     }
-    await this.work(run, client, signal);
+    await this.work(run, client, previous, signal);
   }
 
-  private async work(run: JobRun, client: Client, signal: AbortSignal): Promise<void> {
+  private async work(run: JobRun, client: Client, previous: ClientRunStats | null, signal: AbortSignal): Promise<void> {
     // Counted inside the lock: a run waiting for it must not be charged the other run's requests.
     const before = this.usage.snapshot(client.id);
     // The database's clock, so that runs started in different processes compare correctly.
@@ -82,28 +86,27 @@ export class RunClientJobUseCase {
     let latest: ClientWork | undefined;
     const record = async (status: ClientRunStats['status'], error?: string) => {
       const now = this.usage.snapshot(client.id);
-      await this.runs.saveClientStats(run.id, client.slug, {
-        ...emptyClientStats(),
+      const attempt: ClientRunStats = {
+        ...queuedClientStats(),
         ...latest,
         status,
         startedAt,
-        ...(FINISHED_CLIENT_STATUSES.includes(status) ? { finishedAt: new Date().toISOString() } : {}),
+        ...(isClientFinished(status) ? { finishedAt: this.clock.now().toISOString() } : {}),
         upstreamRequests: now.requests - before.requests,
         retries: now.retries - before.retries,
         rateLimited: now.rateLimited - before.rateLimited,
         ...(error ? { error } : {}),
-      });
+      };
+      return this.runs.saveClientStats(run.id, client.slug, resumedClientStats(previous, attempt));
     };
 
     try {
-      log.info({}, 'client run started');
+      log.info({ resumed: Boolean(previous?.startedAt) }, 'client run started');
       await record('running');
-      latest = await this.perform(run.kind, client, async (report) => {
+      latest = await this.perform(run.kind, client, signal, async (report) => {
         latest = { ...report };
-        await record('running');
-        signal.throwIfAborted();
-        const current = await this.runs.findById(run.id);
-        if (!current || current.cancelRequestedAt || FINISHED_JOB_STATUSES.includes(current.status)) throw new RunCancelledError();
+        const { stopRequested } = await record('running');
+        if (stopRequested) throw new RunCancelledError();
       });
       await record('succeeded');
       log.info({ ...latest }, 'client run finished');
@@ -124,7 +127,7 @@ export class RunClientJobUseCase {
     }
   }
 
-  private perform(kind: JobKind, client: Client, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
-    return kind === 'import' ? this.importTickets.execute(client, onProgress) : this.syncContacts.execute(client, onProgress);
+  private perform(kind: JobKind, client: Client, signal: AbortSignal, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
+    return kind === 'import' ? this.importTickets.execute(client, onProgress, signal) : this.syncContacts.execute(client, onProgress, signal);
   }
 }

@@ -27,6 +27,8 @@ export const CONTACTS_PAGE_SIZE = 50;
 /**
  * Syncs a client's contacts and tags page by page, resuming after the last fully stored page.
  * A pass may span several runs; when it completes, contacts it did not see are marked deleted.
+ * When `signal` aborts, the page being fetched is given up at once: the sync resumes after the
+ * last stored page.
  */
 @injectable()
 export class SyncContactsUseCase {
@@ -36,14 +38,14 @@ export class SyncContactsUseCase {
     @inject(TOKENS.CursorStore) private readonly cursors: CursorStore,
   ) {}
 
-  async execute(client: Client, onProgress: (report: SyncContactsReport) => Promise<void> = async () => {}): Promise<SyncContactsReport> {
+  async execute(client: Client, onProgress: (report: SyncContactsReport) => Promise<void> = async () => {}, signal?: AbortSignal): Promise<SyncContactsReport> {
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.contactsPage);
     const report: SyncContactsReport = { pages: 0, contacts: 0, tags: 0, deletedContacts: 0, expectedContacts: null, cursorBefore: cursor, cursorAfter: cursor };
     const lastStoredPage = Number(cursor ?? 0) || 0;
     const pass = await this.currentPass(client, lastStoredPage === 0);
 
     for (let page = lastStoredPage + 1; ; page += 1) {
-      const { items: contacts, total } = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE });
+      const { items: contacts, total } = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE }, signal);
       if (report.pages === 0 && total !== null) report.expectedContacts = Math.max(0, total - lastStoredPage * CONTACTS_PAGE_SIZE);
       const saved = await this.store.savePage(client.id, contacts, pass);
       report.pages += 1;

@@ -11,16 +11,20 @@ export type JobTrigger = (typeof JOB_TRIGGERS)[number];
 /** The slug of a run that covers every active client. */
 export const ALL_CLIENTS = 'all';
 
-export type ClientRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const CLIENT_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type ClientRunStatus = (typeof CLIENT_RUN_STATUSES)[number];
 
 export const FINISHED_CLIENT_STATUSES: readonly ClientRunStatus[] = ['succeeded', 'failed', 'cancelled'];
 export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 export type FinishedJobStatus = Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>;
 
-/** Per-client progress of a run, as stored in `job_runs.stats` under the client's slug. */
+/** A run's error names at most this many failed clients, then how many more failed. */
+const FAILURES_NAMED = 20;
+
+/** Per-client progress of a run: one row of `job_run_clients`, copied into `job_runs.stats[slug]` when the run ends. */
 export interface ClientRunStats {
   status: ClientRunStatus;
-  /** When this client's work began (inside its lock) and ended, ISO-8601. */
+  /** When this client's work began (inside its lock; its first attempt's, when it was resumed) and ended, ISO-8601. */
   startedAt?: string;
   finishedAt?: string;
   pages: number;
@@ -46,7 +50,71 @@ export interface ClientRunStats {
   coveredBy?: string;
 }
 
-export interface JobRun {
+/** One client's share of a run, as listed. */
+export interface ClientRunEntry {
+  slug: string;
+  stats: ClientRunStats;
+}
+
+/** Counts over a run's clients. */
+export interface ClientTally {
+  clients: number;
+  byStatus: Record<ClientRunStatus, number>;
+  /** Failed clients, at most a few, in slug order: what the run's error names. */
+  failures: { slug: string; error: string }[];
+}
+
+/** A tally with every count summed over the run's clients: what the status API shows of a large run. */
+export interface RunSummary extends ClientTally {
+  totals: Record<SummedCounter, number>;
+}
+
+/** The counters an attempt adds to those of the attempts before it. */
+export const SUMMED_COUNTERS = [
+  'pages',
+  'tickets',
+  'messages',
+  'skippedTickets',
+  'listedTickets',
+  'contacts',
+  'tags',
+  'deletedContacts',
+  'upstreamRequests',
+  'retries',
+  'rateLimited',
+] as const satisfies readonly (keyof ClientRunStats)[];
+export type SummedCounter = (typeof SUMMED_COUNTERS)[number];
+
+export function isClientFinished(status: ClientRunStatus): boolean {
+  return FINISHED_CLIENT_STATUSES.includes(status);
+}
+
+/** A client's entry before any work: queued, nothing counted. */
+export function queuedClientStats(): ClientRunStats {
+  return { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+}
+
+/**
+ * The stats of a client resumed after an interrupted attempt (a crash, a shutdown, a lost
+ * lock): the counts add up across attempts, the cursor before is the first attempt's, and the
+ * progress estimate covers what the earlier attempts walked plus what this one expects.
+ */
+export function resumedClientStats(previous: ClientRunStats | null, attempt: ClientRunStats): ClientRunStats {
+  if (!previous?.startedAt) return attempt;
+  const summed = Object.fromEntries(SUMMED_COUNTERS.flatMap((key) => (previous[key] === undefined && attempt[key] === undefined ? [] : [[key, (previous[key] ?? 0) + (attempt[key] ?? 0)]])));
+  const expected = (walkedBefore: number | undefined, expectedNow: number | null | undefined) =>
+    expectedNow === undefined ? undefined : expectedNow === null ? null : (walkedBefore ?? 0) + expectedNow;
+  return {
+    ...attempt,
+    ...summed,
+    startedAt: previous.startedAt,
+    cursorBefore: previous.cursorBefore,
+    ...(attempt.expectedTickets !== undefined ? { expectedTickets: expected(previous.listedTickets, attempt.expectedTickets) } : {}),
+    ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(previous.contacts, attempt.expectedContacts) } : {}),
+  };
+}
+
+export interface JobRunFields {
   id: string;
   kind: JobKind;
   slug: string;
@@ -58,10 +126,69 @@ export interface JobRun {
   lastRequestedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /**
+   * Each client's stats, keyed by slug, once the run has ended (`job_runs.stats`, for people who
+   * query it); empty while it runs, when each client's progress is its own row.
+   */
   stats: Record<string, ClientRunStats>;
   error: string | null;
-  /** When the run was cancelled; clients still working stop at their next page boundary. */
+  /** When the run was cancelled; clients still working stop at their next checkpoint. */
   cancelRequestedAt: Date | null;
+}
+
+/** A run of a job over one client or all of them, and the rules of its life. */
+export class JobRun implements JobRunFields {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly slug: string;
+  readonly status: JobStatus;
+  readonly trigger: JobTrigger;
+  readonly requestedAt: Date;
+  readonly lastRequestedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly stats: Record<string, ClientRunStats>;
+  readonly error: string | null;
+  readonly cancelRequestedAt: Date | null;
+
+  constructor(fields: JobRunFields) {
+    this.id = fields.id;
+    this.kind = fields.kind;
+    this.slug = fields.slug;
+    this.status = fields.status;
+    this.trigger = fields.trigger;
+    this.requestedAt = fields.requestedAt;
+    this.lastRequestedAt = fields.lastRequestedAt;
+    this.startedAt = fields.startedAt;
+    this.finishedAt = fields.finishedAt;
+    this.stats = fields.stats;
+    this.error = fields.error;
+    this.cancelRequestedAt = fields.cancelRequestedAt;
+  }
+
+  get finished(): boolean {
+    return FINISHED_JOB_STATUSES.includes(this.status);
+  }
+
+  /** Its clients stop at their next checkpoint: it was cancelled, or it ended. */
+  get stopRequested(): boolean {
+    return this.finished || this.cancelRequestedAt !== null;
+  }
+
+  /**
+   * How the run ends once none of its clients is queued or running (null while one is):
+   * `cancelled` if it was cancelled, else `failed` — the error naming each failed client on its
+   * own line — if any client failed, else `succeeded` (a client skipped because it was deleted
+   * or deactivated fails nothing).
+   */
+  outcome(tally: ClientTally): { status: FinishedJobStatus; error: string | null } | null {
+    if (tally.byStatus.queued + tally.byStatus.running > 0) return null;
+    const failed = tally.byStatus.failed;
+    const named = tally.failures.slice(0, FAILURES_NAMED).map(({ slug, error }) => `${slug}: ${error}`);
+    if (failed > named.length) named.push(`… and ${failed - named.length} more failed clients`);
+    const error = failed ? named.join('\n') : null;
+    return { status: this.cancelRequestedAt ? 'cancelled' : failed ? 'failed' : 'succeeded', error };
+  }
 }
 
 export interface JobRunFilter {
@@ -70,5 +197,12 @@ export interface JobRunFilter {
   status?: JobStatus;
   trigger?: JobTrigger;
   /** Newest first, at most this many. */
+  limit: number;
+}
+
+export interface ClientRunFilter {
+  status?: ClientRunStatus;
+  /** Slugs after this one (keyset paging, in slug order). */
+  after?: string;
   limit: number;
 }

@@ -1,4 +1,4 @@
-import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobTrigger } from '../jobs/job-run.js';
+import type { ClientRunEntry, ClientRunFilter, ClientRunStats, ClientTally, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobTrigger, RunSummary } from '../jobs/job-run.js';
 
 export interface QueuedRun {
   run: JobRun;
@@ -6,22 +6,53 @@ export interface QueuedRun {
   coalesced: boolean;
 }
 
-/** The history of job runs (`job_runs`); safe to use from several processes at once. */
+/** A client a run will process. */
+export interface RunTarget {
+  slug: string;
+  clientId: string;
+}
+
+/**
+ * The history of job runs (`job_runs`) and of each client's share of them (`job_run_clients`,
+ * one row per client of a run); safe to use from several processes at once. A client's
+ * checkpoint writes that client's row only, whatever the size of the run.
+ */
 export interface JobRunStore {
   /** Creates a queued run, or joins the one already queued for the same kind and slug (moving its `lastRequestedAt` to now). */
   enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun>;
   findById(id: string): Promise<JobRun | null>;
   /** Newest first. */
   list(filter: JobRunFilter): Promise<JobRun[]>;
-  /** Records the clients a run will process, each `queued`; entries already there are kept. */
-  addClients(id: string, slugs: string[]): Promise<void>;
+  /** Records the clients a run will process, each `queued`, in one statement; clients already recorded are kept as they are. */
+  addClients(id: string, targets: RunTarget[]): Promise<void>;
+  /** The clients recorded for a run, with the client ids they were recorded with. */
+  targetsOf(id: string): Promise<RunTarget[]>;
+  /** One client's stats in a run; null when the run has no such client. */
+  findClient(id: string, slug: string): Promise<ClientRunStats | null>;
+  /** A run's clients in slug order, a page at a time. */
+  listClients(id: string, filter: ClientRunFilter): Promise<ClientRunEntry[]>;
+  /** For each run, its clients most recently updated, at most `limit` of each. */
+  recentClients(ids: string[], limit: number): Promise<Map<string, ClientRunEntry[]>>;
+  /** Counts of each run's clients by status, with totals; runs with no client recorded are absent. */
+  summarize(ids: string[]): Promise<Map<string, RunSummary>>;
+  /** Counts of a run's clients by status, and its first failures: what deciding its end needs. */
+  tally(id: string): Promise<ClientTally>;
   /** queued → running, stamping `startedAt`. Returns the run when it is running, null when it ended (cancelled). */
   markRunning(id: string): Promise<JobRun | null>;
-  /** Replaces one client's entry in `stats`, leaving the other clients' entries alone; returns the run. */
-  saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun>;
-  /** Ends a queued or running run; returns false when it had already ended. */
+  /**
+   * Replaces one client's stats, leaving every other row alone. Returns whether the client
+   * should stop: its run was cancelled or has ended.
+   */
+  saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }>;
+  /**
+   * Ends a queued or running run, copying its clients' stats into `job_runs.stats`; returns
+   * false when it had already ended.
+   */
   finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean>;
-  /** A queued run is cancelled at once; a running one is marked for its clients to stop. Null when it was not queued or running. */
+  /**
+   * A queued run is cancelled at once, with its clients; a running one is marked for its clients
+   * to stop. Null when it was not queued or running.
+   */
   requestCancel(id: string): Promise<JobRun | null>;
   /**
    * The run (other than `exceptRunId`) in which this client's work of that kind succeeded having
@@ -30,6 +61,6 @@ export interface JobRunStore {
   findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null>;
   /** The database's clock: it orders runs across processes whose own clocks may disagree. */
   currentTime(): Promise<Date>;
-  /** Deletes finished runs requested before `before`; returns how many. */
+  /** Deletes finished runs requested before `before` (with their clients); returns how many. */
   deleteFinishedBefore(before: Date): Promise<number>;
 }

@@ -1,6 +1,6 @@
-import type { Client } from '../clients/client.js';
 import type { JobRun } from '../jobs/job-run.js';
 import type { JobHandlers } from './job-handlers.port.js';
+import type { RunTarget } from './job-run-store.port.js';
 
 /**
  * Queues the work of job runs and, once started, works it. Scheduling is idempotent:
@@ -13,7 +13,7 @@ export interface JobScheduler {
   /** Queues the run's fan-out: resolving its clients and scheduling each (FanOutRunUseCase). */
   scheduleRun(run: JobRun): Promise<void>;
   /** Queues one job per client of the run (RunClientJobUseCase), to run side by side. */
-  scheduleClients(run: JobRun, clients: Client[]): Promise<void>;
+  scheduleClients(run: JobRun, clients: RunTarget[]): Promise<void>;
   /** Jobs waiting for a worker, by queue name (what the queue-depth metric reports). */
   queueDepth(): Promise<Record<string, number>>;
   /** Starts working the queued jobs in this process with these handlers. */

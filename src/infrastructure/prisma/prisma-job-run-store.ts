@@ -1,6 +1,21 @@
 import { inject, injectable } from 'tsyringe';
-import type { ClientRunStats, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobStatus, JobTrigger } from '../../domain/jobs/job-run.js';
-import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.port.js';
+import {
+  CLIENT_RUN_STATUSES,
+  JobRun,
+  SUMMED_COUNTERS,
+  type ClientRunEntry,
+  type ClientRunFilter,
+  type ClientRunStats,
+  type ClientRunStatus,
+  type ClientTally,
+  type FinishedJobStatus,
+  type JobKind,
+  type JobRunFilter,
+  type JobStatus,
+  type JobTrigger,
+  type RunSummary,
+} from '../../domain/jobs/job-run.js';
+import type { JobRunStore, QueuedRun, RunTarget } from '../../domain/ports/job-run-store.port.js';
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
@@ -9,10 +24,14 @@ import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
                  stats, error, cancel_requested_at AS "cancelRequestedAt"`;
 
+/** How many failed clients a tally names (the run's error names them). */
+const FAILURES_LISTED = 20;
+
 /**
- * Every write is one statement that touches only what it owns (one client's entry of `stats`,
- * a status moving forward from an expected one), so workers in several processes can update
- * the same run at once without losing each other's writes.
+ * Every write is one statement that touches only what it owns (one client's row of
+ * `job_run_clients`, a status moving forward from an expected one), so workers in several
+ * processes can update the same run at once without losing each other's writes, and a
+ * checkpoint costs the same in a run of one client as in a run of a thousand.
  */
 @injectable()
 export class PrismaJobRunStore implements JobRunStore {
@@ -53,12 +72,102 @@ export class PrismaJobRunStore implements JobRunStore {
     return rows.map(toJobRun);
   }
 
-  async addClients(id: string, slugs: string[]): Promise<void> {
-    const queued = Object.fromEntries(slugs.map((slug) => [slug, { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null }]));
-    // Existing entries win: a repeated fan-out must not reset a client already under way.
-    await this.prisma.$executeRaw`
-      UPDATE job_runs SET stats = ${JSON.stringify(queued)}::jsonb || stats
-      WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
+  async addClients(id: string, targets: RunTarget[]): Promise<void> {
+    // Existing rows win: a repeated fan-out must not reset a client already under way.
+    await this.prisma.$executeRawUnsafe(
+      `INSERT INTO job_run_clients (run_id, slug, client_id, stats)
+       SELECT $1::uuid, t.slug, t.client_id, $4::jsonb FROM unnest($2::text[], $3::uuid[]) AS t(slug, client_id)
+       WHERE EXISTS (SELECT 1 FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running'))
+       ON CONFLICT (run_id, slug) DO NOTHING`,
+      id,
+      targets.map((t) => t.slug),
+      targets.map((t) => t.clientId),
+      JSON.stringify({ status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null } satisfies ClientRunStats),
+    );
+  }
+
+  async targetsOf(id: string): Promise<RunTarget[]> {
+    const rows = await this.prisma.$queryRaw<{ slug: string; clientId: string | null }[]>`
+      SELECT slug, client_id AS "clientId" FROM job_run_clients WHERE run_id = ${id}::uuid ORDER BY slug`;
+    return rows.map((row) => ({ slug: row.slug, clientId: row.clientId ?? '' }));
+  }
+
+  async findClient(id: string, slug: string): Promise<ClientRunStats | null> {
+    const rows = await this.prisma.$queryRaw<{ stats: ClientRunStats }[]>`SELECT stats FROM job_run_clients WHERE run_id = ${id}::uuid AND slug = ${slug}`;
+    return rows[0]?.stats ?? null;
+  }
+
+  async listClients(id: string, filter: ClientRunFilter): Promise<ClientRunEntry[]> {
+    const rows = await this.prisma.$queryRawUnsafe<ClientRunEntry[]>(
+      `SELECT slug, stats FROM job_run_clients
+       WHERE run_id = $1::uuid AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR slug > $3)
+       ORDER BY slug LIMIT $4`,
+      id,
+      filter.status ?? null,
+      filter.after ?? null,
+      filter.limit,
+    );
+    return rows;
+  }
+
+  async recentClients(ids: string[], limit: number): Promise<Map<string, ClientRunEntry[]>> {
+    const found = new Map<string, ClientRunEntry[]>();
+    if (ids.length === 0) return found;
+    const rows = await this.prisma.$queryRawUnsafe<(ClientRunEntry & { runId: string })[]>(
+      `SELECT r.id AS "runId", c.slug, c.stats
+       FROM unnest($1::uuid[]) AS r(id)
+       CROSS JOIN LATERAL (SELECT slug, stats FROM job_run_clients WHERE run_id = r.id ORDER BY updated_at DESC, slug LIMIT $2) c`,
+      ids,
+      limit,
+    );
+    for (const { runId, slug, stats } of rows) found.set(runId, [...(found.get(runId) ?? []), { slug, stats }]);
+    return found;
+  }
+
+  async summarize(ids: string[]): Promise<Map<string, RunSummary>> {
+    if (ids.length === 0) return new Map();
+    const sums = SUMMED_COUNTERS.map((key) => `COALESCE(sum((stats ->> '${key}')::bigint), 0)::bigint AS "${key}"`).join(', ');
+    const rows = await this.prisma.$queryRawUnsafe<(Record<string, string | number> & { runId: string; status: ClientRunStatus; clients: number })[]>(
+      `SELECT run_id AS "runId", status, count(*)::int AS clients, ${sums}
+       FROM job_run_clients WHERE run_id = ANY($1::uuid[]) GROUP BY run_id, status`,
+      ids,
+    );
+    const summaries = new Map<string, RunSummary>();
+    for (const row of rows) {
+      const summary = summaries.get(row.runId) ?? emptySummary();
+      summary.clients += row.clients;
+      summary.byStatus[row.status] += row.clients;
+      for (const key of SUMMED_COUNTERS) summary.totals[key] += Number(row[key]);
+      summaries.set(row.runId, summary);
+    }
+    const failures = await this.failures(ids.filter((id) => (summaries.get(id)?.byStatus.failed ?? 0) > 0));
+    for (const [runId, list] of failures) summaries.get(runId)!.failures = list;
+    return summaries;
+  }
+
+  async tally(id: string): Promise<ClientTally> {
+    const rows = await this.prisma.$queryRaw<{ status: ClientRunStatus; clients: number }[]>`
+      SELECT status, count(*)::int AS clients FROM job_run_clients WHERE run_id = ${id}::uuid GROUP BY status`;
+    const tally: ClientTally = { clients: 0, byStatus: noClients(), failures: [] };
+    for (const row of rows) {
+      tally.clients += row.clients;
+      tally.byStatus[row.status] += row.clients;
+    }
+    if (tally.byStatus.failed) tally.failures = (await this.failures([id])).get(id) ?? [];
+    return tally;
+  }
+
+  private async failures(ids: string[]): Promise<Map<string, { slug: string; error: string }[]>> {
+    const found = new Map<string, { slug: string; error: string }[]>();
+    if (ids.length === 0) return found;
+    const rows = await this.prisma.$queryRawUnsafe<{ runId: string; slug: string; error: string | null }[]>(
+      `SELECT f.run_id AS "runId", f.slug, f.stats ->> 'error' AS error
+       FROM unnest($1::uuid[]) AS r(id)
+       CROSS JOIN LATERAL (SELECT run_id, slug, stats FROM job_run_clients WHERE run_id = r.id AND status = 'failed' ORDER BY slug LIMIT ${FAILURES_LISTED}) f`,
+      ids,
+    );
+    for (const row of rows) found.set(row.runId, [...(found.get(row.runId) ?? []), { slug: row.slug, error: row.error ?? 'failed' }]);
+    return found;
   }
 
   async markRunning(id: string): Promise<JobRun | null> {
@@ -67,20 +176,29 @@ export class PrismaJobRunStore implements JobRunStore {
     return run?.status === 'running' ? run : null;
   }
 
-  async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<JobRun> {
-    const rows = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
-      `UPDATE job_runs SET stats = jsonb_set(stats, ARRAY[$2::text], $3::jsonb) WHERE id = $1::uuid RETURNING ${COLUMNS}`,
+  async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
+    const rows = await this.prisma.$queryRawUnsafe<{ stopRequested: boolean }[]>(
+      `WITH saved AS (
+         INSERT INTO job_run_clients (run_id, slug, status, stats, started_at, updated_at)
+         VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz, now())
+         ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
+         RETURNING run_id)
+       SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested"
+       FROM saved JOIN job_runs r ON r.id = saved.run_id`,
       id,
       slug,
+      stats.status,
       JSON.stringify(stats),
+      stats.startedAt ?? null,
     );
     if (!rows[0]) throw new Error(`job run ${id} vanished`);
-    return toJobRun(rows[0]);
+    return rows[0];
   }
 
   async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
     const rows = await this.prisma.$queryRaw<Pick<JobRunRow, 'kind' | 'status' | 'requestedAt' | 'startedAt' | 'finishedAt'>[]>`
-      UPDATE job_runs SET status = ${status}, error = ${error}, finished_at = now()
+      UPDATE job_runs SET status = ${status}, error = ${error}, finished_at = now(),
+        stats = COALESCE((SELECT jsonb_object_agg(slug, stats ORDER BY slug) FROM job_run_clients WHERE run_id = ${id}::uuid), '{}')
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')
       RETURNING kind, status, requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
     if (rows[0]) this.observeEnd(rows[0]);
@@ -88,19 +206,21 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   /**
-   * A queued run ends at once, its clients' entries marked cancelled too (none of them will
+   * A queued run ends at once, its clients' rows marked cancelled too (none of them will
    * start). The status the run had is read in the same statement: only a queued run ends here
    * (a running one ends when its last client stops, and is measured there).
    */
   async requestCancel(id: string): Promise<JobRun | null> {
     const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { previousStatus: string })[]>(
-      `WITH previous AS (SELECT status AS previous_status FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE)
+      `WITH previous AS (SELECT status AS previous_status FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE),
+       cancelled_clients AS (
+         UPDATE job_run_clients SET status = 'cancelled', stats = stats || '{"status":"cancelled"}', updated_at = now()
+         WHERE run_id = $1::uuid AND EXISTS (SELECT 1 FROM previous WHERE previous_status = 'queued')
+         RETURNING slug, stats)
        UPDATE job_runs SET
          status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
          finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
-         stats = CASE WHEN status = 'queued'
-                   THEN COALESCE((SELECT jsonb_object_agg(key, value || '{"status":"cancelled"}') FROM jsonb_each(stats)), '{}')
-                   ELSE stats END,
+         stats = CASE WHEN status = 'queued' THEN COALESCE((SELECT jsonb_object_agg(slug, stats) FROM cancelled_clients), '{}') ELSE stats END,
          cancel_requested_at = COALESCE(cancel_requested_at, now())
        FROM previous
        WHERE id = $1::uuid
@@ -121,10 +241,9 @@ export class PrismaJobRunStore implements JobRunStore {
 
   async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM job_runs
-      WHERE kind = ${kind} AND id <> ${exceptRunId}::uuid AND requested_at >= ${since}::timestamptz - interval '1 day'
-        AND stats -> ${slug} ->> 'status' = 'succeeded'
-        AND (stats -> ${slug} ->> 'startedAt')::timestamptz >= ${since}::timestamptz
+      SELECT c.run_id AS id FROM job_run_clients c JOIN job_runs r ON r.id = c.run_id
+      WHERE c.slug = ${slug} AND c.status = 'succeeded' AND c.started_at >= ${since}::timestamptz
+        AND r.kind = ${kind} AND c.run_id <> ${exceptRunId}::uuid
       LIMIT 1`;
     return rows[0]?.id ?? null;
   }
@@ -142,8 +261,16 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 }
 
+function noClients(): Record<ClientRunStatus, number> {
+  return Object.fromEntries(CLIENT_RUN_STATUSES.map((status) => [status, 0])) as Record<ClientRunStatus, number>;
+}
+
+function emptySummary(): RunSummary {
+  return { clients: 0, byStatus: noClients(), failures: [], totals: Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, 0])) as RunSummary['totals'] };
+}
+
 function toJobRun(row: JobRunRow): JobRun {
-  return {
+  return new JobRun({
     id: row.id,
     kind: row.kind as JobKind,
     slug: row.slug,
@@ -156,5 +283,5 @@ function toJobRun(row: JobRunRow): JobRun {
     stats: (row.stats ?? {}) as unknown as Record<string, ClientRunStats>,
     error: row.error,
     cancelRequestedAt: row.cancelRequestedAt,
-  };
+  });
 }

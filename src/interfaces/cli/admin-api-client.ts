@@ -1,13 +1,15 @@
 import ky, { HTTPError, TimeoutError, type KyInstance, type KyResponse, type Options } from 'ky';
 import type { JobKind, JobStatus, JobTrigger } from '../../domain/jobs/job-run.js';
 import type { toClientView } from '../http/controllers/client.view.js';
-import type { toJobRunView } from '../http/controllers/job-run.view.js';
+import type { toJobRunView, toRunClientView } from '../http/controllers/job-run.view.js';
 import { CliError, NotAuthorisedError, NotFoundError, ServiceUnavailableError, UsageError } from './cli-errors.js';
 
 /** A client as the API shows it: the token masked. */
 export type ClientView = ReturnType<typeof toClientView>;
 /** A job run as the status API shows it. */
 export type JobRunView = ReturnType<typeof toJobRunView>;
+/** One client of a run, as a run's client listing shows it. */
+export type RunClientView = ReturnType<typeof toRunClientView>;
 
 export interface NewClient {
   slug: string;
@@ -80,6 +82,11 @@ export class AdminApiClient {
   async listJobs(filter: JobFilter): Promise<{ jobs: JobRunView[] }> {
     const searchParams = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
     return this.json('api/jobs', { searchParams });
+  }
+
+  async listRunClients(id: string, filter: { status?: string; after?: string; limit?: number }): Promise<{ clients: RunClientView[]; next: string | null }> {
+    const searchParams = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+    return this.json(`api/jobs/${segment(id, 'job id')}/clients`, { searchParams });
   }
 
   async cancelJob(id: string): Promise<JobRunView> {

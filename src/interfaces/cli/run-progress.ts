@@ -37,18 +37,21 @@ export interface RunProgress {
 }
 
 export function progressOf(run: JobRunView): RunProgress {
-  const clients = Object.values(run.stats);
+  const summary = run.summary;
+  if (!summary) return { status: run.status, done: 0, clientsFinished: 0, clients: 0, counters: COUNTERS[run.kind].map(([, label]) => ({ label, value: 0 })) };
+  const finished = summary.byStatus.succeeded + summary.byStatus.failed + summary.byStatus.cancelled;
+  // A large run shows only some of its clients: those not shown and not finished count as not started.
+  const unfinishedShown = Object.values(run.stats).filter((stats) => !FINISHED_CLIENT.has(stats.status));
   return {
     status: run.status,
-    done: clients.length ? clients.reduce((sum, stats) => sum + shareDone(run.kind, stats), 0) / clients.length : 0,
-    clientsFinished: clients.filter((stats) => FINISHED_CLIENT.has(stats.status)).length,
-    clients: clients.length,
-    counters: COUNTERS[run.kind].map(([key, label]) => ({ label, value: clients.reduce((sum, stats) => sum + (stats[key] ?? 0), 0) })),
+    done: summary.clients ? (finished + unfinishedShown.reduce((sum, stats) => sum + shareDone(run.kind, stats), 0)) / summary.clients : 0,
+    clientsFinished: finished,
+    clients: summary.clients,
+    counters: COUNTERS[run.kind].map(([key, label]) => ({ label, value: summary.totals[key] })),
   };
 }
 
 function shareDone(kind: JobKind, stats: ClientRunStats): number {
-  if (FINISHED_CLIENT.has(stats.status)) return 1;
   const [walked, expected] = kind === 'import' ? [stats.listedTickets ?? 0, stats.expectedTickets] : [stats.contacts ?? 0, stats.expectedContacts];
   return expected ? Math.min(1, walked / expected) : 0;
 }

@@ -27,6 +27,9 @@ export function formatRunSummary(run: JobRunView): string {
     ...(stats.coveredBy ? [`  ${slug}: skipped, the work was done by job ${stats.coveredBy}`] : []),
   ]);
   if (notes.length) lines.push('', ...notes);
+  if (!run.clients.complete && run.summary) {
+    lines.push('', `showing ${clients.length} of ${run.summary.clients} clients; list them all with: helpdesk-importer jobs clients ${run.id}`);
+  }
   return lines.join('\n');
 }
 

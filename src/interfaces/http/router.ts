@@ -46,6 +46,7 @@ function createAdminRouter(container: DependencyContainer): Router {
 
   router.get('/jobs', jobRuns.list);
   router.get('/jobs/:id', jobRuns.show);
+  router.get('/jobs/:id/clients', jobRuns.clients);
   router.delete('/jobs/:id', jobRuns.cancel);
 
   router.post('/admin/clients', jsonBody(), clients.create);

@@ -40,6 +40,8 @@ async function trigger({ api, output }: CliSession, started: StartedJob, options
   output.result(run, formatRunSummary);
   if (run.status !== 'succeeded') {
     const failed = Object.entries(run.stats).filter(([, stats]) => stats.status === 'failed').map(([slug]) => slug);
+    const unnamed = (run.summary?.byStatus.failed ?? 0) - failed.length;
+    if (unnamed > 0) failed.push(`${unnamed} more`);
     throw new JobFailedError(`job ${run.id} ended ${run.status}${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`);
   }
 }

@@ -16,7 +16,7 @@ import {
   unsupportedMediaTypeErrorSchema,
   validationFailedErrorSchema,
 } from '../schemas/error-body.schemas.js';
-import { clientRunStatsSchema, jobRunListSchema, jobRunViewSchema } from '../schemas/job-run-view.schema.js';
+import { clientRunStatsSchema, jobRunListSchema, jobRunViewSchema, runClientListSchema, runSummarySchema } from '../schemas/job-run-view.schema.js';
 import { contactsSyncBodySchema, contactsSyncStartedSchema, importStartedSchema } from '../schemas/job-trigger.schemas.js';
 import { healthSchema, notReadySchema, readinessChecksSchema, readySchema } from '../schemas/probe.schemas.js';
 import type { JsonSchema, Reference } from './openapi-types.js';
@@ -39,6 +39,8 @@ const RESPONSE_SCHEMAS = {
   JobRun: jobRunViewSchema,
   ClientRunStats: clientRunStatsSchema,
   JobRunList: jobRunListSchema,
+  RunSummary: runSummarySchema,
+  RunClientList: runClientListSchema,
   Client: clientViewSchema,
   ClientList: clientListSchema,
   UnauthorizedError: unauthorizedErrorSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS, type ClientRunStatus } from '../../../domain/jobs/job-run.js';
+import { CLIENT_RUN_STATUSES as STATUS_LIST, JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS, SUMMED_COUNTERS, type ClientRunStatus } from '../../../domain/jobs/job-run.js';
 
 const count = z.int().min(0);
 // An object rather than a list, so that a status added to the domain type fails to compile here.
@@ -9,7 +9,7 @@ const CLIENT_RUN_STATUSES = { queued: 'queued', running: 'running', succeeded: '
 export const clientRunStatsSchema = z
   .strictObject({
     status: z.enum(CLIENT_RUN_STATUSES),
-    startedAt: z.iso.datetime().optional().describe('When this client’s work began (inside its lock)'),
+    startedAt: z.iso.datetime().optional().describe('When this client’s work began (inside its lock); its first attempt’s when the work was resumed after an interruption, the counts then adding up over the attempts'),
     finishedAt: z.iso.datetime().optional(),
     pages: count,
     tickets: count.optional().describe('Imports only'),
@@ -31,6 +31,15 @@ export const clientRunStatsSchema = z
   })
   .describe('One client’s progress in a run, updated at every checkpoint');
 
+/** Counts over all the clients of a run. */
+export const runSummarySchema = z
+  .strictObject({
+    clients: count.describe('Clients in the run'),
+    byStatus: z.strictObject(Object.fromEntries(STATUS_LIST.map((status) => [status, count])) as Record<ClientRunStatus, typeof count>).describe('Clients in each status'),
+    totals: z.strictObject(Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, count])) as Record<(typeof SUMMED_COUNTERS)[number], typeof count>).describe('Each counter summed over the clients'),
+  })
+  .describe('Counts over every client of the run, however many');
+
 /** What `toJobRunView` returns. */
 export const jobRunViewSchema = z
   .strictObject({
@@ -43,10 +52,25 @@ export const jobRunViewSchema = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     cancelRequestedAt: z.iso.datetime().nullable(),
-    stats: z.record(z.string(), clientRunStatsSchema).describe('One entry per client, keyed by its slug'),
-    error: z.string().nullable().describe('One line per failed client'),
+    stats: z
+      .record(z.string(), clientRunStatsSchema)
+      .describe('One entry per client, keyed by its slug — every client of a run of up to 100; for a larger run the 100 updated most recently (see `summary` and `clients`)'),
+    summary: runSummarySchema.nullable().describe('Null until the run has been fanned out to its clients, or when it targeted none'),
+    clients: z.strictObject({ href: z.string(), complete: z.boolean().describe('Whether `stats` holds every client of the run') }).describe('Where to page through all the run’s clients'),
+    error: z.string().nullable().describe('One line per failed client (the first 20, then how many more)'),
   })
   .describe('A run of a job: the resource every trigger’s Location names');
+
+/** One client of a run, as its client listing shows it. */
+export const runClientViewSchema = clientRunStatsSchema.extend({ slug: z.string() }).describe('One client’s share of a run');
+
+/** The body of `GET /api/jobs/:id/clients`. */
+export const runClientListSchema = z
+  .strictObject({
+    clients: z.array(runClientViewSchema).describe('In slug order'),
+    next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+  })
+  .describe('A page of a run’s clients');
 
 /** The body of `GET /api/jobs`. */
 export const jobRunListSchema = z.strictObject({ jobs: z.array(jobRunViewSchema).describe('Newest first') });

@@ -1,4 +1,4 @@
-import { jobIdSchema, jobRunListQuerySchema } from '../../schemas/job-run-query.schemas.js';
+import { jobIdSchema, jobRunListQuerySchema, runClientListQuerySchema } from '../../schemas/job-run-query.schemas.js';
 import { inlineSchema, schemaRef } from '../component-schemas.js';
 import type { JsonSchema, Parameter, Paths } from '../openapi-types.js';
 import { adminResponses, jsonResponse, requestIdParameter } from '../shared-components.js';
@@ -12,15 +12,25 @@ const LIST_PARAMETERS: Record<keyof typeof jobRunListQuerySchema.shape, string> 
   limit: 'How many runs, newest first.',
 };
 
-const listQuery = inlineSchema(jobRunListQuerySchema) as { properties: Record<string, JsonSchema>; required?: string[] };
+const CLIENT_LIST_PARAMETERS: Record<keyof typeof runClientListQuerySchema.shape, string> = {
+  status: 'Only clients in this status.',
+  after: 'Clients whose slug comes after this one: the `next` of the previous page.',
+  limit: 'How many clients, in slug order.',
+};
 
-const listParameters: Parameter[] = Object.entries(LIST_PARAMETERS).map(([name, description]) => ({
-  name,
-  in: 'query',
-  description,
-  required: listQuery.required?.includes(name) ?? false,
-  schema: listQuery.properties[name]!,
-}));
+function queryParameters(schema: Parameters<typeof inlineSchema>[0], descriptions: Record<string, string>): Parameter[] {
+  const query = inlineSchema(schema) as { properties: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(descriptions).map(([name, description]) => ({
+    name,
+    in: 'query',
+    description,
+    required: query.required?.includes(name) ?? false,
+    schema: query.properties[name]!,
+  }));
+}
+
+const listParameters = queryParameters(jobRunListQuerySchema, LIST_PARAMETERS);
+const clientListParameters = queryParameters(runClientListQuerySchema, CLIENT_LIST_PARAMETERS);
 
 const idParameter: Parameter = { name: 'id', in: 'path', description: 'The run’s id, as in a trigger’s `Location`.', required: true, schema: inlineSchema(jobIdSchema) };
 
@@ -46,6 +56,7 @@ export const jobRunPaths: Paths = {
       operationId: 'getJobRun',
       tags: ['Job runs'],
       summary: 'One run, with each client’s progress',
+      description: 'Shows every client of a run of up to 100 clients in `stats`; a larger run shows the 100 updated most recently, with `summary` counting all of them, and is read in full through its client listing.',
       parameters: [idParameter, requestIdParameter],
       responses: adminResponses({
         '200': jsonResponse('The run.', schemaRef('JobRun')),
@@ -57,13 +68,27 @@ export const jobRunPaths: Paths = {
       operationId: 'cancelJobRun',
       tags: ['Job runs'],
       summary: 'Cancel a run',
-      description: 'A queued run never starts; a running one stops at each client’s next page boundary, its cursors consistent, and ends `cancelled`.',
+      description: 'A queued run never starts; a running one stops at each client’s next checkpoint, its cursors consistent, and ends `cancelled`.',
       parameters: [idParameter, requestIdParameter],
       responses: adminResponses({
         '200': jsonResponse('The run, as the cancel left it (a running run is still `running` until its clients stop).', schemaRef('JobRun')),
         '400': invalidId,
         '404': unknownRun,
         '409': jsonResponse('The run has already finished.', schemaRef('ConflictError')),
+      }),
+    },
+  },
+  '/api/jobs/{id}/clients': {
+    get: {
+      operationId: 'listJobRunClients',
+      tags: ['Job runs'],
+      summary: 'A run’s clients, a page at a time',
+      description: 'Every client of the run in slug order (keyset pages: pass the previous page’s `next` as `after`), with the same per-client stats as the run’s `stats`.',
+      parameters: [idParameter, ...clientListParameters, requestIdParameter],
+      responses: adminResponses({
+        '200': jsonResponse('A page of the run’s clients.', schemaRef('RunClientList')),
+        '400': jsonResponse('The id is not a UUID, or a parameter is invalid or unknown; `message` names it.', { oneOf: [schemaRef('InvalidJobIdError'), schemaRef('InvalidQueryError')] }),
+        '404': unknownRun,
       }),
     },
   },
