@@ -1,6 +1,7 @@
-import type { Client } from '../../src/domain/clients/client.js';
 import type { ClientJob } from '../../src/domain/jobs/client-job.js';
 import type { JobRun } from '../../src/domain/jobs/job-run.js';
+import type { JobHandlers } from '../../src/domain/ports/job-handlers.port.js';
+import type { RunTarget } from '../../src/domain/ports/job-run-store.port.js';
 import type { JobScheduler } from '../../src/domain/ports/job-scheduler.port.js';
 
 export type ScheduledClientJob = ClientJob;
@@ -11,7 +12,9 @@ export type ScheduledClientJob = ClientJob;
  */
 export class RecordingJobScheduler implements JobScheduler {
   readonly runCalls: JobRun[] = [];
-  readonly clientCalls: { run: JobRun; clients: Client[] }[] = [];
+  readonly clientCalls: { run: JobRun; clients: RunTarget[] }[] = [];
+  /** The handlers `start` was given; null before, and after `stop`. */
+  handlers: JobHandlers | null = null;
   private readonly runs = new Set<string>();
   private readonly clientJobs = new Map<string, ScheduledClientJob>();
 
@@ -26,7 +29,7 @@ export class RecordingJobScheduler implements JobScheduler {
   }
 
   async scheduleRun(run: JobRun): Promise<void> {
-    this.runCalls.push(structuredClone(run));
+    this.runCalls.push(run);
     this.runs.add(run.id);
   }
 
@@ -35,11 +38,19 @@ export class RecordingJobScheduler implements JobScheduler {
     return { runs: this.runs.size, clients: this.clientJobs.size };
   }
 
-  async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
-    this.clientCalls.push({ run: structuredClone(run), clients: structuredClone(clients) });
+  async scheduleClients(run: JobRun, clients: RunTarget[]): Promise<void> {
+    this.clientCalls.push({ run, clients: structuredClone(clients) });
     for (const client of clients) {
-      const key = `${run.id}:${client.id}`;
-      if (!this.clientJobs.has(key)) this.clientJobs.set(key, { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug });
+      const key = `${run.id}:${client.clientId}`;
+      if (!this.clientJobs.has(key)) this.clientJobs.set(key, { runId: run.id, kind: run.kind, clientId: client.clientId, slug: client.slug });
     }
+  }
+
+  async start(handlers: JobHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
+
+  async stop(): Promise<void> {
+    this.handlers = null;
   }
 }

@@ -40,7 +40,7 @@ describe('CancelJobUseCase', () => {
     const run = runs.seed({ status: 'queued', requestedAt: at(1) });
     setNow(at(5));
 
-    const result = await sut.execute(run.id);
+    const { run: result } = await sut.execute(run.id);
 
     expect(result).to.include({ id: run.id, status: 'cancelled', startedAt: null });
     expect(result.finishedAt).to.deep.equal(at(5));
@@ -52,7 +52,7 @@ describe('CancelJobUseCase', () => {
     const run = runs.seed({ status: 'running', requestedAt: at(1), startedAt: at(2) });
     setNow(at(5));
 
-    const result = await sut.execute(run.id);
+    const { run: result } = await sut.execute(run.id);
 
     expect(result).to.include({ id: run.id, status: 'running', finishedAt: null });
     expect(result.cancelRequestedAt).to.deep.equal(at(5));
@@ -66,7 +66,7 @@ describe('CancelJobUseCase', () => {
     await sut.execute(run.id);
     setNow(at(9));
 
-    const result = await sut.execute(run.id);
+    const { run: result } = await sut.execute(run.id);
 
     expect(result.cancelRequestedAt).to.deep.equal(at(5));
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
 import type { Client } from '../../../src/domain/clients/client.js';
 import type { JobKind } from '../../../src/domain/jobs/job-run.js';
@@ -11,7 +12,7 @@ function makeSut() {
   const runs = new InMemoryJobRunStore();
   const clients = new InMemoryClientRepository();
   const scheduler = new RecordingJobScheduler();
-  const sut = new FanOutRunUseCase(runs, clients, scheduler);
+  const sut = new FanOutRunUseCase(runs, clients, scheduler, new EndRunWhenClientsFinish(runs));
   const withClient = (fields: Partial<Client> & { slug: string }): Client => {
     const client = aClient(fields);
     clients.seed(client);

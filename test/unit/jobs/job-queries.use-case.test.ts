@@ -35,8 +35,8 @@ describe('ListJobsUseCase', () => {
     const middle = runs.seed({ requestedAt: at(2) });
     const sameInstantLater = runs.seed({ requestedAt: at(2) });
 
-    expect((await list.execute({ limit: 10 })).map((r) => r.id)).to.deep.equal([newest.id, sameInstantLater.id, middle.id, older.id]);
-    expect((await list.execute({ limit: 2 })).map((r) => r.id)).to.deep.equal([newest.id, sameInstantLater.id]);
+    expect((await list.execute({ limit: 10 })).map((r) => r.run.id)).to.deep.equal([newest.id, sameInstantLater.id, middle.id, older.id]);
+    expect((await list.execute({ limit: 2 })).map((r) => r.run.id)).to.deep.equal([newest.id, sameInstantLater.id]);
   });
 
   it('when a filter is given, then only runs of that kind, slug and status are listed', async () => {
@@ -48,7 +48,7 @@ describe('ListJobsUseCase', () => {
 
     const found = await list.execute({ kind: 'import', slug: 'acme', status: 'failed', limit: 10 });
 
-    expect(found.map((r) => r.id)).to.deep.equal([wanted.id]);
-    expect((await list.execute({ slug: 'acme', limit: 10 })).map((r) => r.slug)).to.deep.equal(['acme', 'acme', 'acme']);
+    expect(found.map((r) => r.run.id)).to.deep.equal([wanted.id]);
+    expect((await list.execute({ slug: 'acme', limit: 10 })).map((r) => r.run.slug)).to.deep.equal(['acme', 'acme', 'acme']);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { PruneJobHistoryUseCase } from '../../../src/application/jobs/prune-job-history.use-case.js';
 import type { JobStatus } from '../../../src/domain/jobs/job-run.js';
+import { FakeClock } from '../../fakes/fake-clock.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,7 +10,7 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 
 function makeSut({ historyDays = 7 } = {}) {
   const runs = new InMemoryJobRunStore(() => NOW);
-  const sut = new PruneJobHistoryUseCase(runs, { historyDays });
+  const sut = new PruneJobHistoryUseCase(runs, { historyDays }, new FakeClock());
   const runRequested = (days: number, status: JobStatus) => runs.seed({ status, requestedAt: daysAgo(days) }).id;
   return { sut, runs, runRequested };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
+import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { RunClientJobUseCase } from '../../../src/application/jobs/run-client-job.use-case.js';
 import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import type { Client } from '../../../src/domain/clients/client.js';
@@ -9,6 +10,7 @@ import type { JobKind } from '../../../src/domain/jobs/job-run.js';
 import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
 import { InProcessClientLock } from '../../../src/infrastructure/jobs/in-process-client-lock.js';
 import { aClient, at, manyContacts, manyMessages, manyTickets } from '../../fakes/builders.js';
+import { FakeClock } from '../../fakes/fake-clock.js';
 import { FakeUpstreamUsage } from '../../fakes/fake-upstream-usage.js';
 import { InMemoryClientRepository } from '../../fakes/in-memory-client-repository.js';
 import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
@@ -38,8 +40,10 @@ function makeSut({ pageSize = 10 } = {}) {
   contactSource.onListContacts = ({ client }) => usage.add(client.id, { requests: 1 });
   const importTickets = new ImportTicketsUseCase(ticketSource, ticketStore, cursors, { importStartAt: null, pageSize });
   const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors);
-  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, logger, importTickets, syncContacts);
-  const fanOut = new FanOutRunUseCase(runs, clients, scheduler);
+  const clock = new FakeClock();
+  const endRun = new EndRunWhenClientsFinish(runs);
+  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, importTickets, syncContacts, endRun);
+  const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
 
   /** Registers a client with `tickets` tickets upstream (one message each). */
   const withClient = (fields: Partial<Client> & { slug: string }, tickets = 3): Client => {
@@ -176,7 +180,7 @@ describe('RunClientJobUseCase', () => {
     await pause();
 
     const joined = await runs.enqueue('import', 'acme', 'manual');
-    await new FanOutRunUseCase(runs, clients, scheduler).execute(acmeRun.id);
+    await new FanOutRunUseCase(runs, clients, scheduler, new EndRunWhenClientsFinish(runs)).execute(acmeRun.id);
     await runClientJobs(acmeRun.id);
 
     expect(joined).to.include({ coalesced: true });
