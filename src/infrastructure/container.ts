@@ -31,6 +31,7 @@ import type { UpstreamConfig } from './config.js';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { connectDatabase, type PrismaClient } from './database/prisma-client.js';
 import { INFRA_TOKENS } from './infra-tokens.js';
+import { SystemClock } from './system-clock.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
 import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
@@ -77,6 +78,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
+  c.registerInstance(TOKENS.Clock, new SystemClock());
   const metrics = new ImporterMetrics({
     countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
     queueDepth: () => c.resolve<JobScheduler>(TOKENS.JobScheduler).queueDepth(),

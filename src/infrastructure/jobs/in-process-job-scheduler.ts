@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { inject, injectable } from 'tsyringe';
 import { describeError } from '../../application/jobs/describe-error.js';
 import { TOKENS } from '../../application/tokens.js';
-import type { Client } from '../../domain/clients/client.js';
+import type { RunTarget } from '../../domain/ports/job-run-store.port.js';
 import type { JobRun } from '../../domain/jobs/job-run.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
@@ -34,10 +34,10 @@ export class InProcessJobScheduler implements JobScheduler {
     this.start(run.id, () => this.handlers.fanOut(run.id));
   }
 
-  async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
+  async scheduleClients(run: JobRun, clients: RunTarget[]): Promise<void> {
     for (const client of clients) {
-      const job = { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug };
-      this.start(`${run.id}:${client.id}`, () => this.limit(() => this.handlers.runClient(job)));
+      const job = { runId: run.id, kind: run.kind, clientId: client.clientId, slug: client.slug };
+      this.start(`${run.id}:${client.clientId}`, () => this.limit(() => this.handlers.runClient(job)));
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
-import type { Client } from '../../domain/clients/client.js';
+import type { RunTarget } from '../../domain/ports/job-run-store.port.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
 import { JOB_KINDS, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
@@ -78,13 +78,13 @@ export class PgBossJobScheduler implements JobScheduler {
     await this.boss.send(QUEUES.fanOut, { runId: run.id } satisfies FanOutData, { id: run.id });
   }
 
-  async scheduleClients(run: JobRun, clients: Client[]): Promise<void> {
+  async scheduleClients(run: JobRun, clients: RunTarget[]): Promise<void> {
     await this.prepare();
     await this.boss.insert(
       clients.map((client) => ({
         name: QUEUES.client,
-        id: derivedUuid(run.id, client.id),
-        data: { runId: run.id, kind: run.kind, clientId: client.id, slug: client.slug } satisfies ClientJob,
+        id: derivedUuid(run.id, client.clientId),
+        data: { runId: run.id, kind: run.kind, clientId: client.clientId, slug: client.slug } satisfies ClientJob,
       })),
     );
   }
