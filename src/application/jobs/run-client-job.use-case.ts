@@ -43,15 +43,15 @@ export class RunClientJobUseCase {
   ) {}
 
   async execute(job: ClientJob, signal?: AbortSignal): Promise<void> {
-    const run = await this.runs.findById(job.runId);
-    if (!run || run.finished) return;
     const client = job.clientId ? await this.clients.findById(job.clientId) : null;
     if (!client?.active) {
+      const run = await this.runs.findById(job.runId);
+      if (!run || run.finished) return;
       await this.runs.saveClientStats(run.id, job.slug, { ...queuedClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
     } else {
-      await this.lock.runExclusive(`${run.kind}:${client.id}`, (lockLost) => this.process(run.id, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
+      await this.lock.runExclusive(`${job.kind}:${client.id}`, (lockLost) => this.process(job.runId, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
     }
-    await this.endRun.execute(run.id);
+    await this.endRun.execute(job.runId);
   }
 
   private async process(runId: string, client: Client, signal: AbortSignal): Promise<void> {

@@ -171,8 +171,16 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async markRunning(id: string): Promise<JobRun | null> {
-    await this.prisma.$executeRaw`UPDATE job_runs SET status = 'running', started_at = now() WHERE id = ${id}::uuid AND status = 'queued'`;
-    const run = await this.findById(id);
+    // One statement: the first client of a run starts it, every later one reads it as it is.
+    const rows = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
+      `WITH started AS (
+         UPDATE job_runs SET status = 'running', started_at = now() WHERE id = $1::uuid AND status = 'queued' RETURNING ${COLUMNS})
+       SELECT * FROM started
+       UNION ALL
+       SELECT ${COLUMNS} FROM job_runs WHERE id = $1::uuid AND NOT EXISTS (SELECT 1 FROM started)`,
+      id,
+    );
+    const run = rows[0] ? toJobRun(rows[0]) : null;
     return run?.status === 'running' ? run : null;
   }
 
