@@ -26,6 +26,8 @@ export class WriteBatcher<T> {
   }
 
   private async writeAll(): Promise<void> {
+    // Items added in the same tick as the first (a page of unchanged tickets) share its write.
+    await null;
     try {
       while (this.pending.length && !this.failed) {
         const batch = this.pending;
