@@ -101,6 +101,9 @@ export class ImporterMetrics {
   /** Node's own metrics (memory, event loop lag, GC): for the service process, not for an embedding host that has its own. */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    // prom-client names three gauges like counters (`…_total`), which Prometheus' own checks
+    // reject; each is the sum of its per-type gauge (`nodejs_active_handles{type}` …), still served.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(`${PREFIX}${name}`);
   }
 
   upstream(clientSlug: string): UpstreamMetrics {
