@@ -218,6 +218,28 @@ describe('Jobs API (the origin document contract)', () => {
       expect(await response.json()).to.deep.equal({ error: 'method_not_allowed' });
     });
 
+    it('when any path is asked with a method it does not serve, then 405 with an Allow header naming the ones it does', async () => {
+      const cases = [
+        ['GET', '/api/jobs/import', 'POST'],
+        ['DELETE', '/api/jobs/import/acme', 'POST'],
+        ['GET', '/api/admin/sync/contacts', 'POST'],
+        ['POST', '/api/jobs', 'HEAD, GET'],
+        ['PUT', '/api/jobs/00000000-0000-4000-8000-000000000000', 'HEAD, GET, DELETE'],
+        ['POST', '/api/jobs/00000000-0000-4000-8000-000000000000/clients', 'HEAD, GET'],
+        ['DELETE', '/api/admin/clients', 'POST, HEAD, GET'],
+        ['POST', '/api/admin/clients/acme', 'HEAD, GET, PATCH'],
+        ['POST', '/api/health', 'HEAD, GET'],
+        ['PUT', '/api/docs/init.js', 'HEAD, GET'],
+        ['PROPFIND', '/api/jobs', 'HEAD, GET'],
+      ] as const;
+      for (const [method, path, allow] of cases) {
+        const response = await app.request(method, path);
+        expect(response.status, `${method} ${path}`).to.equal(405);
+        expect(response.headers.get('allow')?.split(', ').sort(), `${method} ${path}`).to.deep.equal(allow.split(', ').sort());
+        expect(await response.json()).to.deep.equal({ error: 'method_not_allowed' });
+      }
+    });
+
     it('when the database fails, then it answers 500 {"error":"internal_error"} with no internals', async () => {
       await sql().query('ALTER TABLE job_runs RENAME TO job_runs_away');
       try {

@@ -5,6 +5,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { HttpError } from './http-error.js';
 import { adminAuth } from './middleware/token-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { requestLogging } from './middleware/request-logging.js';
 import { createRouters, type MetricsEndpoint } from './router.js';
 
@@ -28,6 +29,7 @@ export function createHttpApp(container: DependencyContainer, options: HttpAppOp
   // Before routing, so that without the token every other path gets the same 401: probing learns
   // nothing (the list of routes itself is public by design, in the OpenAPI document).
   app.use(adminAuth(options.adminToken));
+  app.use(methodNotAllowed([routers.open, routers.admin]));
   app.use(routers.admin.routes());
   // A method the router does not know at all (PROPFIND, …) would be a 501: to a client it is just one this API does not allow.
   app.use(routers.admin.allowedMethods({ throw: true, notImplemented: () => new HttpError(405, 'method_not_allowed') }));
