@@ -1,0 +1,38 @@
+// `npm start` builds only when the build is missing or older than its sources: a fingerprint of
+// every input (path, size, modification time) is kept beside the build, and a rebuild happens
+// when it differs. `npm run build` always rebuilds.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const STAMP = join(ROOT, 'dist', '.sources-fingerprint');
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+
+function* files(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!stat.isDirectory()) {
+    yield [path, stat];
+    return;
+  }
+  for (const name of readdirSync(path).sort()) yield* files(join(path, name));
+}
+
+function fingerprint() {
+  const hash = createHash('sha256');
+  for (const input of INPUTS) for (const [path, stat] of files(join(ROOT, input))) hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
+  return hash.digest('hex');
+}
+
+const current = fingerprint();
+let built = '';
+try {
+  built = readFileSync(STAMP, 'utf8');
+} catch {}
+if (built === current) process.exit(0);
+process.stdout.write('building (the sources changed since the last build)…\n');
+const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (result.status !== 0) process.exit(result.status ?? 1);
+writeFileSync(STAMP, current);
