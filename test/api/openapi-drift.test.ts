@@ -160,6 +160,9 @@ const LIVE_CASES: LiveCase[] = [
 
   { operation: 'GET /api/openapi.json', status: 200, when: 'without a token', request: () => ({ path: '/api/openapi.json', token: null }) },
   { operation: 'GET /api/docs', status: 200, when: 'without a token', request: () => ({ path: '/api/docs', token: null }) },
+  ...['/api/health', '/api/ready', '/api/openapi.json', '/api/docs'].map(
+    (path): LiveCase => ({ operation: `GET ${path}`, status: 400, when: 'with a query parameter', request: () => ({ path: `${path}?verbose=1`, token: null }) }),
+  ),
   ...['swagger-ui.css', 'swagger-ui-bundle.js', 'init.js'].map((asset) => ({
     operation: 'GET /api/docs/{asset}',
     status: 200,

@@ -8,6 +8,7 @@ import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { jsonBody } from './middleware/json-body.js';
+import { noQuery } from './middleware/no-query.js';
 import { bearerAuth } from './middleware/token-auth.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
@@ -62,10 +63,10 @@ function createOpenRouter(container: DependencyContainer, options: RouterOptions
   const metrics = new MetricsController(options.metrics.registry);
   const docs = new DocsController(buildOpenApiDocument());
   const router = new Router();
-  router.get('/api/health', health.health);
-  router.get('/api/ready', health.ready);
-  router.get('/api/openapi.json', docs.openApiDocument);
-  router.get('/api/docs', docs.page);
+  router.get('/api/health', noQuery(), health.health);
+  router.get('/api/ready', noQuery(), health.ready);
+  router.get('/api/openapi.json', noQuery(), docs.openApiDocument);
+  router.get('/api/docs', noQuery(), docs.page);
   router.get('/api/docs/:asset', docs.asset);
   if (options.metrics.token) router.get('/metrics', bearerAuth(options.metrics.token), metrics.scrape);
   else router.get('/metrics', metrics.scrape);

@@ -36,7 +36,9 @@ const DESCRIPTION = `Imports tickets, messages, contacts and tags from an extern
 export function buildOpenApiDocument(): OpenApiDocument {
   return {
     openapi: '3.1.0',
-    info: { title: name, version, description: DESCRIPTION },
+    info: { title: name, version, description: DESCRIPTION, contact: { name: 'The helpdesk-importer maintainers' }, license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' } },
+    // Relative: the service that serves this document is the one it describes, wherever it runs.
+    servers: [{ url: '/', description: 'This service' }],
     tags: TAGS,
     security: [{ [ADMIN_TOKEN_SCHEME]: [] }],
     paths: mergePaths(PATHS),

@@ -92,3 +92,6 @@ export function responseRef(name: keyof typeof responses): Reference {
 export function adminResponses(own: Record<string, Response | Reference>): Record<string, Response | Reference> {
   return { ...own, '401': responseRef('Unauthorized'), '429': responseRef('TooManyAttempts'), '500': responseRef('InternalError') };
 }
+
+/** The 400 of a route that takes no query parameter, sent one. */
+export const unknownQueryParameter: Response = jsonResponse('A query parameter was sent; this route takes none, and `message` names it.', schemaRef('InvalidQueryError'));

@@ -23,6 +23,7 @@ export const clientPaths: Paths = {
       operationId: 'registerClient',
       tags: ['Clients'],
       summary: 'Register a client',
+      description: 'The API token is stored encrypted when the service has an ENCRYPTION_KEY, and never shown again: every view masks it to its last four characters.',
       parameters: [requestIdParameter],
       requestBody: { description: 'The new client; `active` defaults to true.', required: true, content: { 'application/json': { schema: schemaRef('NewClient') } } },
       responses: adminResponses({
@@ -37,6 +38,7 @@ export const clientPaths: Paths = {
       operationId: 'listClients',
       tags: ['Clients'],
       summary: 'Every registered client',
+      description: 'Active and inactive, in slug order.',
       parameters: [requestIdParameter],
       responses: adminResponses({ '200': jsonResponse('The clients, their tokens masked.', schemaRef('ClientList')) }),
     },
@@ -46,6 +48,7 @@ export const clientPaths: Paths = {
       operationId: 'getClient',
       tags: ['Clients'],
       summary: 'One client',
+      description: 'Its settings as registered, the token masked.',
       parameters: [slugParameter, requestIdParameter],
       responses: adminResponses({
         '200': jsonResponse('The client, its token masked.', schemaRef('Client')),

@@ -1,7 +1,7 @@
 import { schemaRef } from '../component-schemas.js';
 import { DOCS_ASSET_CACHE_CONTROL, DOCS_ASSETS } from '../docs-assets.js';
 import type { JsonSchema, Paths } from '../openapi-types.js';
-import { jsonResponse, requestIdParameter, response } from '../shared-components.js';
+import { jsonResponse, requestIdParameter, response, unknownQueryParameter } from '../shared-components.js';
 
 /** This very document: its own rules are the OpenAPI 3.1 specification's, not repeated here. */
 const OPENAPI_DOCUMENT_SCHEMA: JsonSchema = {
@@ -23,9 +23,10 @@ export const docsPaths: Paths = {
       operationId: 'getOpenApiDocument',
       tags: ['Docs'],
       summary: 'This OpenAPI 3.1 document',
+      description: 'The document every route of the service is checked against by its tests; public, like the list of routes it describes.',
       security: [],
       parameters: [requestIdParameter],
-      responses: { '200': jsonResponse('The document.', OPENAPI_DOCUMENT_SCHEMA) },
+      responses: { '200': jsonResponse('The document.', OPENAPI_DOCUMENT_SCHEMA), '400': unknownQueryParameter },
     },
   },
   '/api/docs': {
@@ -36,7 +37,7 @@ export const docsPaths: Paths = {
       description: 'Loads only files of this service (`/api/docs/{asset}`), so it works offline and under `script-src \'self\'`.',
       security: [],
       parameters: [requestIdParameter],
-      responses: { '200': response('The HTML page.', { 'text/html': { schema: text } }) },
+      responses: { '200': response('The HTML page.', { 'text/html': { schema: text } }), '400': unknownQueryParameter },
     },
   },
   '/api/docs/{asset}': {
@@ -44,6 +45,7 @@ export const docsPaths: Paths = {
       operationId: 'getDocsAsset',
       tags: ['Docs'],
       summary: 'A script or stylesheet of the docs page',
+      description: 'Served from the `swagger-ui-dist` package installed with the service, never from a CDN.',
       security: [],
       parameters: [
         { name: 'asset', in: 'path', description: 'One of the page’s files; nothing else is served.', required: true, schema: { type: 'string', enum: [...DOCS_ASSETS.keys()] } },

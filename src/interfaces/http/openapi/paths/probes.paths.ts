@@ -1,6 +1,6 @@
 import { schemaRef } from '../component-schemas.js';
 import type { Paths } from '../openapi-types.js';
-import { jsonResponse, requestIdParameter } from '../shared-components.js';
+import { jsonResponse, requestIdParameter, unknownQueryParameter } from '../shared-components.js';
 
 export const probePaths: Paths = {
   '/api/health': {
@@ -8,9 +8,10 @@ export const probePaths: Paths = {
       operationId: 'getHealth',
       tags: ['Probes'],
       summary: 'Liveness: the process serves HTTP',
+      description: 'Answers as long as the process serves HTTP, whatever the state of the database: for a liveness probe, which should restart only a process that stopped answering.',
       security: [],
       parameters: [requestIdParameter],
-      responses: { '200': jsonResponse('Alive.', schemaRef('Health')) },
+      responses: { '200': jsonResponse('Alive.', schemaRef('Health')), '400': unknownQueryParameter },
     },
   },
   '/api/ready': {
@@ -23,6 +24,7 @@ export const probePaths: Paths = {
       parameters: [requestIdParameter],
       responses: {
         '200': jsonResponse('Ready to work.', schemaRef('Ready')),
+        '400': unknownQueryParameter,
         '503': jsonResponse('Not ready: `checks` names what is missing.', schemaRef('NotReady')),
       },
     },
