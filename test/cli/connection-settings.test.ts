@@ -22,6 +22,12 @@ describe('CLI: connection settings', () => {
     expect(() => serviceUrl('http://admin:hunter2@importer.example', {})).to.throw(UsageError).with.property('message').that.does.not.include('hunter2');
   });
 
+  it('when the URL ends in /api, then it is a usage error saying the URL is the service origin', () => {
+    expect(() => serviceUrl('http://localhost:3100/api', {})).to.throw(UsageError, 'http://localhost:3100, without /api');
+    expect(() => serviceUrl(undefined, { HELPDESK_IMPORTER_URL: 'http://localhost:3100/api/' })).to.throw(UsageError, 'origin');
+    expect(serviceUrl('https://proxy.example/importer', {})).to.equal('https://proxy.example/importer');
+  });
+
   describe('the admin token', () => {
     let dir: string;
     beforeEach(async () => {

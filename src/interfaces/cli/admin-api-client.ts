@@ -129,7 +129,12 @@ export class AdminApiClient {
   private async translate(error: unknown): Promise<unknown> {
     if (error instanceof HTTPError) {
       const body = await error.response.json().catch(() => undefined);
-      return errorForResponse(error.response.status, body, error.response.headers.get('retry-after'));
+      const failure = errorForResponse(error.response.status, body, error.response.headers.get('retry-after'));
+      // The API's own 404s name what was not found; a bare one is most likely another server, or a path in the URL.
+      if (failure instanceof NotFoundError && failure.message === 'not found' && new URL(this.baseUrl).pathname !== '/') {
+        return new NotFoundError(`not found: is ${this.baseUrl} the service's origin (such as ${new URL(this.baseUrl).origin})? The CLI adds the API's paths`);
+      }
+      return failure;
     }
     if (error instanceof TimeoutError) return new ServiceUnavailableError(`the service at ${this.baseUrl} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
     if (error instanceof TypeError) {
