@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -427,6 +428,13 @@ describe('OpenAPI document drift', () => {
 
       expect(examples).to.deep.equal([maskToken('example-token-abcd')]);
       expect(examples).to.deep.equal(['••••abcd']);
+    });
+
+    it('when its text cites a file of the repository, then that file is in the repository', () => {
+      const cited = [...JSON.stringify(document).matchAll(/`([\w.-]+\/[\w./-]+\.\w+)`/g)].map((match) => match[1]!);
+
+      expect(cited).to.include('docs/origin-api.md');
+      for (const file of cited) expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).to.equal(true);
     });
 
     it('when a path has a {parameter}, then its operations declare it as a required path parameter, and no other', () => {
