@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -5,6 +6,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { metricsRegistry } from '../../src/infrastructure/container.js';
 import { startPgBoss } from '../../src/infrastructure/jobs/start-pg-boss.js';
+import { maskToken } from '../../src/interfaces/http/controllers/client.view.js';
 import { buildOpenApiDocument } from '../../src/interfaces/http/openapi/openapi-document.js';
 import type { Header, HttpMethod, JsonSchema, OpenApiDocument, Operation, Parameter, Response } from '../../src/interfaces/http/openapi/openapi-types.js';
 import { createRouters } from '../../src/interfaces/http/router.js';
@@ -414,6 +416,30 @@ describe('OpenAPI document drift', () => {
       }
     });
 
+    it('when a schema gives examples, then each one is valid against that schema', () => {
+      const withExamples = pointersWhere((node) => Array.isArray(node.examples));
+
+      expect(withExamples).to.not.be.empty;
+      for (const pointer of withExamples) {
+        for (const [index, example] of (at(pointer) as { examples: unknown[] }).examples.entries()) expectValid(pointer, example, `example ${index}`);
+      }
+    });
+
+    it('when Swagger UI shows a client, then its masked token example is what the service answers for a token ending in "abcd"', () => {
+      // Without one, Swagger UI makes a sample up from the pattern, such as "••••{".
+      const { examples } = at('/components/schemas/Client/properties/apiToken') as { examples?: unknown[] };
+
+      expect(examples).to.deep.equal([maskToken('example-token-abcd')]);
+      expect(examples).to.deep.equal(['••••abcd']);
+    });
+
+    it('when its text cites a file of the repository, then that file is in the repository', () => {
+      const cited = [...JSON.stringify(document).matchAll(/`([\w.-]+\/[\w./-]+\.\w+)`/g)].map((match) => match[1]!);
+
+      expect(cited).to.include('docs/origin-api.md');
+      for (const file of cited) expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).to.equal(true);
+    });
+
     it('when a path has a {parameter}, then its operations declare it as a required path parameter, and no other', () => {
       for (const { key, path, pointer } of documentedOperations()) {
         const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -564,6 +590,18 @@ function schemaPointers(): string[] {
   };
   visit(document, '');
   return pointers;
+}
+
+/** Pointers to every object of the document that `matches`, schemas included. */
+function pointersWhere(matches: (node: Record<string, unknown>) => boolean): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown, pointer: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (!Array.isArray(node) && matches(node as Record<string, unknown>)) found.push(pointer);
+    for (const [key, value] of Object.entries(node)) visit(value, `${pointer}/${escapePointer(key)}`);
+  };
+  visit(document, '');
+  return found;
 }
 
 function refsIn(node: unknown): string[] {

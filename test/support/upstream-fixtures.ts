@@ -1,4 +1,4 @@
-/** Upstream payloads shaped like shared/upstream-api.md, for nock'd upstreams. */
+/** Upstream payloads shaped like docs/upstream-api.md, for nock'd upstreams. */
 export function upstreamTicket(uuid: string, updatedAt: string, extra: Record<string, unknown> = {}) {
   return {
     uuid,

@@ -1,4 +1,4 @@
-/** Seeded, deterministic helpdesk data shaped like shared/upstream-api.md. */
+/** Seeded, deterministic helpdesk data shaped like docs/upstream-api.md. */
 
 export interface SimTicket {
   uuid: string;

@@ -36,7 +36,7 @@ interface Account {
 const MAX_LIMIT = 100;
 
 /**
- * A faithful stand-in for the upstream helpdesk API (shared/upstream-api.md), one dataset per
+ * A faithful stand-in for the upstream helpdesk API (docs/upstream-api.md), one dataset per
  * token: sort orders, inclusive `updatedAtFrom`, offset pages over the live set, 404 for a
  * deleted ticket, 401 for an unknown token, optional latency, a strict per-token rate limit and
  * injected faults. It logs every request, so tests and benchmarks can check the importer's

@@ -4,7 +4,7 @@ import type { ListedPage } from '../../domain/ports/page-query.js';
 import type { Message, Ticket } from '../../domain/tickets/ticket.js';
 
 /**
- * The upstream's list envelope and items (see shared/upstream-api.md). Only what the importer
+ * The upstream's list envelope and items (see docs/upstream-api.md). Only what the importer
  * relies on is required, and a missing optional field becomes null. The schemas strip unknown
  * fields from what they return (no copy of every item); `raw` is the item as received.
  */

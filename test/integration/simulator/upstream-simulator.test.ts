@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { generateDataset } from '../../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../../tools/upstream-simulator/simulator.js';
 
-describe('Upstream simulator (smoke: it honours shared/upstream-api.md)', () => {
+describe('Upstream simulator (smoke: it honours docs/upstream-api.md)', () => {
   let simulator: UpstreamSimulator;
   let baseUrl: string;
   const get = async (path: string, token = 'tok') => {

@@ -16,7 +16,7 @@ const { name, version } = createRequire(import.meta.url)('../../../../package.js
 const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, jobRunPaths, clientPaths];
 
 const TAGS = [
-  { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `shared/jobs-api-spec.pt-BR.md`).' },
+  { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `docs/origin-api.md` in the repository).' },
   { name: 'Job runs', description: 'Follow, list and cancel the runs the triggers queue.' },
   { name: 'Clients', description: 'The tenants whose helpdesk data is imported.' },
   { name: 'Probes', description: 'For load balancers and orchestrators; no token.' },

@@ -11,7 +11,9 @@ export const clientViewSchema = z
     apiToken: z
       .string()
       .regex(/^••••[\s\S]{0,4}$/)
-      .describe('Write-only, so masked: "••••" and the last four characters of a token of 12 characters or more, "••••" alone for a shorter one'),
+      .describe('Write-only, so masked: "••••" and the last four characters of a token of 12 characters or more, "••••" alone for a shorter one')
+      // Without an example, Swagger UI invents one from the pattern (such as "••••{").
+      .meta({ examples: ['••••abcd'] }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
