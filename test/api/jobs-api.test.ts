@@ -63,8 +63,18 @@ describe('Jobs API (the origin document contract)', () => {
 
       expect(response.status).to.equal(202);
       expect(await response.json()).to.deep.equal({ message: 'Import job started', slug: 'meu-cliente' });
+      expect(response.headers.get('x-importer-notice')).to.equal(null);
       const { rows } = await sql().query('SELECT status, stats FROM job_runs');
       expect(rows).to.deep.equal([{ status: 'succeeded', stats: {} }]);
+    });
+
+    it('when the slug is one no client could have, then it still answers 202 (the contract) and says so in a header and the request line', async () => {
+      const response = await app.request('POST', '/api/jobs/import/BAD%20SLUG');
+      await app.jobsIdle();
+
+      expect(response.status).to.equal(202);
+      expect(await response.json()).to.deep.equal({ message: 'Import job started', slug: 'BAD SLUG' });
+      expect(response.headers.get('x-importer-notice')).to.include('no client can have this slug');
     });
 
     it('when the client is inactive, then the run processes no client and calls no upstream', async () => {

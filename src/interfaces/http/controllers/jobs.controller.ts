@@ -4,6 +4,7 @@ import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js
 import { ALL_CLIENTS, type JobKind } from '../../../domain/jobs/job-run.js';
 import { HttpError } from '../http-error.js';
 import { addToRequestLogLine } from '../middleware/request-logging.js';
+import { clientSlugSchema } from '../schemas/client-input.schemas.js';
 
 const STARTED_MESSAGE: Record<JobKind, string> = {
   import: 'Import job started',
@@ -11,6 +12,9 @@ const STARTED_MESSAGE: Record<JobKind, string> = {
 };
 
 const MAX_SLUG_LENGTH = 200;
+const IMPORTER_NOTICE = 'X-Importer-Notice';
+/** Header values are ASCII: the slug itself is not repeated. */
+export const IMPOSSIBLE_SLUG_NOTICE = 'no client can have this slug (1-100 lowercase letters, digits, "-" or "_"): the run will process nothing';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -42,7 +46,10 @@ export class JobsController {
 
   private async accept(ctx: Context, kind: JobKind, slug: string): Promise<void> {
     const { run, coalesced } = await this.startJob.execute(kind, slug);
-    addToRequestLogLine(ctx.res, { jobId: run.id, coalesced });
+    // Still the contract's 202, but a slug no client could ever have is most likely a typo: say so.
+    const impossible = slug !== ALL_CLIENTS && !clientSlugSchema.safeParse(slug).success;
+    addToRequestLogLine(ctx.res, { jobId: run.id, coalesced, ...(impossible ? { impossibleSlug: true } : {}) });
+    if (impossible) ctx.set(IMPORTER_NOTICE, IMPOSSIBLE_SLUG_NOTICE);
     ctx.status = 202;
     ctx.set('Location', `/api/jobs/${run.id}`);
     ctx.body = { message: STARTED_MESSAGE[kind], slug };

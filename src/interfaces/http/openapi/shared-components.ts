@@ -40,6 +40,11 @@ export const headers = {
     required: true,
     schema: { type: 'string', pattern: '^/api/admin/clients/[^/]+$' },
   },
+  ImporterNotice: {
+    description: 'Sent when the slug is one no client could ever have (not 1–100 lowercase letters, digits, "-" or "_"), most likely a typo: the run is queued as the contract says, and will process nothing.',
+    required: false,
+    schema: { type: 'string' },
+  },
   RetryAfter: {
     description: 'Seconds until the address’s window ends and wrong tokens are answered 401 again.',
     required: true,

@@ -46,7 +46,7 @@ export const jobTriggerPaths: Paths = {
         requestIdParameter,
       ],
       responses: adminResponses({
-        '202': jsonResponse('The run is queued; `slug` echoes the path’s.', schemaRef('ImportStarted'), { Location: headerRef('JobRunLocation') }),
+        '202': jsonResponse('The run is queued; `slug` echoes the path’s.', schemaRef('ImportStarted'), { Location: headerRef('JobRunLocation'), 'X-Importer-Notice': headerRef('ImporterNotice') }),
         '400': jsonResponse('The slug is longer than 200 characters or holds a control character.', schemaRef('InvalidSlugError')),
       }),
     },
@@ -70,7 +70,10 @@ export const jobTriggerPaths: Paths = {
         content: { 'application/json': { schema: schemaRef('ContactsSyncRequest') } },
       },
       responses: adminResponses({
-        '202': jsonResponse('The run is queued; `slug` is the client asked for, or "all".', schemaRef('ContactsSyncStarted'), { Location: headerRef('JobRunLocation') }),
+        '202': jsonResponse('The run is queued; `slug` is the client asked for, or "all".', schemaRef('ContactsSyncStarted'), {
+          Location: headerRef('JobRunLocation'),
+          'X-Importer-Notice': headerRef('ImporterNotice'),
+        }),
         '400': jsonResponse(
           'The body is not valid JSON (`invalid_json`) or not a JSON object (`invalid_body`), or a slug is not a single string, is longer than 200 characters or holds a control character (`invalid_slug`).',
           { oneOf: [schemaRef('InvalidJsonError'), schemaRef('InvalidBodyError'), schemaRef('InvalidSlugError')] },
