@@ -382,6 +382,15 @@ describe('The command-line interface, against a running service', function () {
       expect(result.stdout).to.include('not found (404)').and.include('service unreachable');
     });
 
+    it('when import <slug> --wait names no active client (a typo), then it exits 4 saying so, while the API still answered 202', async () => {
+      await seedClient('acme', { tickets: 1, messagesPerTicket: 1 });
+
+      const result = await cli(['import', 'acmee', '--wait']);
+
+      expect(result.code, result.stderr).to.equal(4);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).to.equal('error: no active client with slug acmee');
+    });
+
     it('when the command line is wrong, then it exits 2 with commander\'s message on stderr', async () => {
       const result = await runCli(['import', '--no-such-option']);
 

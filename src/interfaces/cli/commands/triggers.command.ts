@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AdminApiClient, JobRunView, StartedJob } from '../admin-api-client.js';
-import { InterruptedError, JobFailedError, UsageError } from '../cli-errors.js';
+import { InterruptedError, JobFailedError, NotFoundError, UsageError } from '../cli-errors.js';
 import { openSession, type CliSession } from '../cli-session.js';
 import { createProgressView } from '../progress.js';
 import { formatRunSummary } from '../run-summary.js';
@@ -38,6 +38,8 @@ async function trigger({ api, output }: CliSession, started: StartedJob, options
   output.text(describeStart(started));
   const run = await followRun(api, started.id, output.json);
   output.result(run, formatRunSummary);
+  // The API answers 202 for any slug (the contract); waiting, the CLI knows no client was processed.
+  if (started.slug !== 'all' && run.status === 'succeeded' && !run.summary) throw new NotFoundError(`no active client with slug ${started.slug}`);
   if (run.status !== 'succeeded') {
     const failed = Object.entries(run.stats).filter(([, stats]) => stats.status === 'failed').map(([slug]) => slug);
     const unnamed = (run.summary?.byStatus.failed ?? 0) - failed.length;
