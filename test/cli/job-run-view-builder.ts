@@ -1,9 +1,27 @@
-import type { ClientRunStats } from '../../src/domain/jobs/job-run.js';
+import { CLIENT_RUN_STATUSES, SUMMED_COUNTERS, type ClientRunStats, type ClientRunStatus } from '../../src/domain/jobs/job-run.js';
 import type { JobRunView } from '../../src/interfaces/cli/admin-api-client.js';
 
-/** A run as the status API shows it, with per-client stats given as partial counters. */
+/**
+ * A run as the status API shows it, with per-client stats given as partial counters; its
+ * summary is computed from them, as the service does for a run whose clients it all shows,
+ * unless given (a large run shows only some of its clients).
+ */
 export function aRunView(fields: Partial<Omit<JobRunView, 'stats'>> & { stats?: Record<string, Partial<ClientRunStats>> } = {}): JobRunView {
   const { stats = {}, ...rest } = fields;
+  const full = Object.fromEntries(
+    Object.entries(stats).map(([slug, partial]) => [
+      slug,
+      { status: 'running', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null, ...partial } satisfies ClientRunStats,
+    ]),
+  );
+  const entries = Object.values(full);
+  const summary = entries.length
+    ? {
+        clients: entries.length,
+        byStatus: Object.fromEntries(CLIENT_RUN_STATUSES.map((status) => [status, entries.filter((e) => e.status === status).length])) as Record<ClientRunStatus, number>,
+        totals: Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, entries.reduce((sum, e) => sum + (e[key] ?? 0), 0)])) as Record<(typeof SUMMED_COUNTERS)[number], number>,
+      }
+    : null;
   return {
     id: '6f1c9d2e-0000-4000-8000-000000000001',
     kind: 'import',
@@ -15,12 +33,9 @@ export function aRunView(fields: Partial<Omit<JobRunView, 'stats'>> & { stats?: 
     finishedAt: null,
     cancelRequestedAt: null,
     error: null,
+    summary,
+    clients: { href: '/api/jobs/6f1c9d2e-0000-4000-8000-000000000001/clients', complete: true },
     ...rest,
-    stats: Object.fromEntries(
-      Object.entries(stats).map(([slug, partial]) => [
-        slug,
-        { status: 'running', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null, ...partial } satisfies ClientRunStats,
-      ]),
-    ),
+    stats: full,
   };
 }

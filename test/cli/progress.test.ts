@@ -40,10 +40,22 @@ describe('CLI: progress of a run', () => {
     });
   });
 
-  it('when a contacts sync is followed, then its counters are pages, contacts, tags and deleted contacts', () => {
+  it('when a large run shows only some of its clients, then the bar and the counters come from its summary over all of them', () => {
+    const shown = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`c-${i}`, { status: 'running' as const, listedTickets: 5, expectedTickets: 10, tickets: 5 }]));
+    const run = aRunView({ stats: shown });
+    const summary = { ...run.summary!, clients: 400, byStatus: { queued: 100, running: 100, succeeded: 200, failed: 0, cancelled: 0 }, totals: { ...run.summary!.totals, tickets: 9000 } };
+
+    const progress = progressOf({ ...run, summary, clients: { ...run.clients, complete: false } });
+
+    // 200 finished, 100 halfway, 100 not started, of 400.
+    expect(progress).to.deep.include({ done: 0.625, clientsFinished: 200, clients: 400 });
+    expect(progress.counters).to.deep.include({ label: 'tickets', value: 9000 });
+  });
+
+  it('when a contacts sync is followed, then its counters are pages, contacts, tag links and deleted contacts', () => {
     const run = aRunView({ kind: 'contacts-sync', stats: { acme: { pages: 2, contacts: 180, tags: 12, deletedContacts: 3 } } });
 
-    expect(progressLine(run)).to.equal('contacts-sync running: 0%, 0/1 clients finished, pages 2, contacts 180, tags 12, deleted 3');
+    expect(progressLine(run)).to.equal('contacts-sync running: 0%, 0/1 clients finished, pages 2, contacts 180, tag links 12, deleted 3');
   });
 
   it('when the run has not been fanned out yet, then the line shows no clients and zero counters', () => {
@@ -92,6 +104,6 @@ describe('CLI: progress of a run', () => {
   it('when a contacts sync has its upstream count, then its share is the contacts stored over the contacts expected', () => {
     const run = aRunView({ kind: 'contacts-sync', stats: { acme: { pages: 1, contacts: 50, expectedContacts: 200 } } });
 
-    expect(progressLine(run)).to.equal('contacts-sync running: 25%, 0/1 clients finished, pages 1, contacts 50, tags 0, deleted 0');
+    expect(progressLine(run)).to.equal('contacts-sync running: 25%, 0/1 clients finished, pages 1, contacts 50, tag links 0, deleted 0');
   });
 });

@@ -13,7 +13,7 @@ export const COUNTERS: Record<JobKind, readonly (readonly [Counter, string])[]> 
   'contacts-sync': [
     ['pages', 'pages'],
     ['contacts', 'contacts'],
-    ['tags', 'tags'],
+    ['tags', 'tag links'],
     ['deletedContacts', 'deleted'],
   ],
 };

@@ -19,7 +19,7 @@ export const clientRunStatsSchema = z
     expectedTickets: count.nullable().optional().describe('Imports only: the upstream’s count of tickets updated since the cursor as the work began — an estimate for progress (tickets change while they are walked); null when the upstream gives no count'),
     contacts: count.optional().describe('Contacts syncs only'),
     expectedContacts: count.nullable().optional().describe('Contacts syncs only: contacts left in the pass as the work began (the upstream’s count, less the pages already stored) — an estimate for progress; null when the upstream gives no count'),
-    tags: count.optional().describe('Contacts syncs only'),
+    tags: count.optional().describe('Contacts syncs only: tag links stored (each contact’s tags, counted once per contact and page), not distinct tags'),
     deletedContacts: count.optional().describe('Contacts syncs only'),
     upstreamRequests: count,
     retries: count,
