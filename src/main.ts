@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveAdminToken } from './infrastructure/admin-token.js';
 import { ConfigError, loadConfig } from './infrastructure/config.js';
 import { buildContainer, closeContainer, metricsRegistry, reencryptClientTokens, startWorkers } from './infrastructure/container.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './infrastructure/database/embedded-postgres.js';
+import { EMBEDDED_URL_FILE, startEmbeddedPostgres, type EmbeddedDatabase } from './infrastructure/database/embedded-postgres.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
 import { startPgBoss } from './infrastructure/jobs/start-pg-boss.js';
 import { createLogger } from './infrastructure/logger.js';
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
     const dir = join(config.dataDir, 'postgres');
     embedded = await startEmbeddedPostgres({ dir, port: config.embeddedPostgresPort });
     databaseUrl = embedded.url;
-    logger.info({ dir, port: config.embeddedPostgresPort }, 'DATABASE_URL is not set: running an embedded PostgreSQL');
+    // For `npm run psql` and other tools: the URL of a local-only server (127.0.0.1, fixed credentials).
+    await writeFile(join(config.dataDir, EMBEDDED_URL_FILE), `${embedded.url}\n`, { mode: 0o600 });
+    logger.info({ dir, port: embedded.port, url: embedded.url.replace(/:[^:@/]+@/, ':****@'), urlFile: join(config.dataDir, EMBEDDED_URL_FILE) }, 'DATABASE_URL is not set: running an embedded PostgreSQL');
   }
   const applied = await applyMigrations(databaseUrl);
   logger.info({ applied }, applied.length ? 'applied pending migrations' : 'database schema is up to date');

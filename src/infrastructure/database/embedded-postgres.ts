@@ -12,6 +12,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) asyncExitHook.
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The port it listens on (the free one picked, when asked for 0). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -27,9 +29,15 @@ export interface EmbeddedDatabaseOptions {
   onLog?: (message: string) => void;
 }
 
-const USER = 'postgres';
+/** The file under DATA_DIR where the service writes the embedded server's URL (read by `npm run psql`). */
+export const EMBEDDED_URL_FILE = 'embedded-postgres.url';
+
+/** Local-only credentials: the server listens on 127.0.0.1 alone. */
+export const EMBEDDED_USER = 'postgres';
 const PASSWORD = 'postgres';
-const DATABASE = 'helpdesk_importer';
+export const EMBEDDED_DATABASE = 'helpdesk_importer';
+const USER = EMBEDDED_USER;
+const DATABASE = EMBEDDED_DATABASE;
 
 /**
  * Runs a real PostgreSQL from npm-shipped binaries, so the service and its tests need nothing
@@ -61,6 +69,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   }
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    port,
     stop: () => server.stop(),
   };
 }
