@@ -24,7 +24,7 @@ export const clientPaths: Paths = {
       tags: ['Clients'],
       summary: 'Register a client',
       parameters: [requestIdParameter],
-      requestBody: { description: 'The new client; `active` defaults to true.', required: true, content: { 'application/json': { schema: schemaRef('NewClient') } } },
+      requestBody: { description: 'The new client; `active` defaults to true, `requestsPerMinute` to null (the service default).', required: true, content: { 'application/json': { schema: schemaRef('NewClient') } } },
       responses: adminResponses({
         '201': jsonResponse('The client, its token masked.', schemaRef('Client'), { Location: headerRef('ClientLocation') }),
         '400': invalidClient,
@@ -55,8 +55,9 @@ export const clientPaths: Paths = {
     patch: {
       operationId: 'updateClient',
       tags: ['Clients'],
-      summary: 'Change a client’s name, upstream URL, token or active flag',
-      description: 'Only the fields given change; the slug never does.',
+      summary: 'Change a client’s name, upstream URL, token, active flag or rate plan',
+      description:
+        'Only the fields given change; the slug never does. `requestsPerMinute: null` goes back to the service default; a changed rate applies from the client’s next upstream request on, its current window’s requests still counted.',
       parameters: [slugParameter, requestIdParameter],
       requestBody: { description: 'The fields to change; none changes nothing.', required: false, content: { 'application/json': { schema: schemaRef('ClientChanges') } } },
       responses: adminResponses({
