@@ -5,7 +5,7 @@ import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../domai
 import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import type { UpstreamMetrics } from '../metrics/importer-metrics.js';
-import { delay } from './abortable.js';
+import { delay, relayOf } from './abortable.js';
 import { PermitQueue } from './permit-queue.js';
 import { parseRetryAfter } from './retry-after.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';
@@ -100,8 +100,9 @@ export class UpstreamConnection {
     searchParams: Record<string, string | number>,
     parse: (body: unknown) => Parsed<T>,
     notFound: () => Error = () => new UpstreamUnavailableError(`upstream of client "${this.client.slug}" answered 404 to GET /${path}: check the client's apiBaseUrl`),
-    signal?: AbortSignal,
+    callerSignal?: AbortSignal,
   ): Promise<T> {
+    const signal = relayOf(callerSignal);
     let failures = 0;
     let rateLimitedWaits = 0;
     for (;;) {

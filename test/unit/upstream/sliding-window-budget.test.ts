@@ -1,6 +1,8 @@
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { install } from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { SlidingWindowBudget, type Permit } from '../../../src/infrastructure/upstream/sliding-window-budget.js';
+
+type InstalledClock = ReturnType<typeof install>;
 
 const WINDOW = 60_000;
 
@@ -21,7 +23,7 @@ describe('SlidingWindowBudget (fake timers)', () => {
   let clock: InstalledClock;
 
   beforeEach(() => {
-    clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    clock = install({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => clock.uninstall());
 

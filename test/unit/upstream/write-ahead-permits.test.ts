@@ -1,8 +1,10 @@
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { install } from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { SlidingWindowBudget } from '../../../src/infrastructure/upstream/sliding-window-budget.js';
 import { WriteAheadPermits } from '../../../src/infrastructure/upstream/write-ahead-permits.js';
 import { InMemoryUpstreamRequestLedger } from '../../fakes/in-memory-upstream-request-ledger.js';
+
+type InstalledClock = ReturnType<typeof install>;
 
 const WINDOW = 60_000;
 const TIMEOUT = 5_000;
@@ -31,7 +33,7 @@ describe('WriteAheadPermits (fake timers, in-memory ledger)', () => {
   let clock: InstalledClock;
 
   beforeEach(() => {
-    clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    clock = install({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => clock.uninstall());
 
