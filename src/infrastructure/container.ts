@@ -45,6 +45,7 @@ import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
 import { PrismaJobRunStore } from './prisma/prisma-job-run-store.js';
 import { HttpContactSource } from './upstream/http-contact-source.js';
 import { HttpTicketSource } from './upstream/http-ticket-source.js';
+import { PgUpstreamRequestLedger } from './upstream/pg-upstream-request-ledger.js';
 import { UpstreamConnections } from './upstream/upstream-connections.js';
 
 export interface ContainerSettings {
@@ -88,6 +89,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
 
+  c.registerSingleton(INFRA_TOKENS.UpstreamRequestLedger, PgUpstreamRequestLedger);
   c.registerSingleton(INFRA_TOKENS.UpstreamConnections, UpstreamConnections);
   c.register(TOKENS.UpstreamUsage, { useToken: INFRA_TOKENS.UpstreamConnections });
   c.registerSingleton(TOKENS.TicketSource, HttpTicketSource);

@@ -5,6 +5,7 @@ export const INFRA_TOKENS = {
   TokenCipher: Symbol('TokenCipher'),
   UpstreamConfig: Symbol('UpstreamConfig'),
   UpstreamConnections: Symbol('UpstreamConnections'),
+  UpstreamRequestLedger: Symbol('UpstreamRequestLedger'),
   WorkerConcurrency: Symbol('WorkerConcurrency'),
   PgBoss: Symbol('PgBoss'),
   DatabaseUrl: Symbol('DatabaseUrl'),

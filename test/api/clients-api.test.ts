@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { truncateAll } from '../support/database.js';
+import { sql, truncateAll } from '../support/database.js';
 import { startApp, type RunningApp } from '../support/running-app.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -74,6 +74,63 @@ describe('Clients admin API', () => {
 
     expect(response.status).to.equal(200);
     expect(body).to.include({ slug: 'acme', name: 'Acme', active: false, apiToken: '••••1234' });
+  });
+
+  it('when a client is registered without a rate plan, then requestsPerMinute shows null (the service default)', async () => {
+    const created = await (await post(acme)).json();
+    const fetched = await (await app.request('GET', '/api/admin/clients/acme')).json();
+
+    expect(created.requestsPerMinute).to.equal(null);
+    expect(fetched.requestsPerMinute).to.equal(null);
+  });
+
+  it('when a client is registered with requestsPerMinute, then it is stored, shown, changed by PATCH and reset with null', async () => {
+    const created = await (await post({ ...acme, requestsPerMinute: 120 })).json();
+    const patch = (body: unknown) => app.request('PATCH', '/api/admin/clients/acme', { headers: JSON_TYPE, body: JSON.stringify(body) });
+
+    const raised = await (await patch({ requestsPerMinute: 700 })).json();
+    const listed = (await (await app.request('GET', '/api/admin/clients')).json()).clients[0];
+    const reset = await (await patch({ requestsPerMinute: null })).json();
+    const { rows } = await sql().query('SELECT requests_per_minute FROM clients WHERE slug = $1', ['acme']);
+
+    expect(created.requestsPerMinute).to.equal(120);
+    expect(raised).to.include({ requestsPerMinute: 700, name: 'Acme', active: true });
+    expect(listed.requestsPerMinute).to.equal(700);
+    expect(reset.requestsPerMinute).to.equal(null);
+    expect(rows[0].requests_per_minute).to.equal(null);
+  });
+
+  it('when requestsPerMinute is not a positive whole number up to 100000, then it answers 400 naming that field', async () => {
+    const bad = [0, -5, 1.5, 100_001, '60', true];
+    const statuses: number[] = [];
+    const fields: string[][] = [];
+    for (const requestsPerMinute of bad) {
+      const response = await post({ ...acme, requestsPerMinute });
+      statuses.push(response.status);
+      fields.push(Object.keys((await response.json()).fields ?? {}));
+    }
+    await post(acme);
+    const patched = await app.request('PATCH', '/api/admin/clients/acme', { headers: JSON_TYPE, body: JSON.stringify({ requestsPerMinute: 0 }) });
+    const patchedBody = await patched.json();
+
+    expect(statuses).to.deep.equal(bad.map(() => 400));
+    expect(fields).to.deep.equal(bad.map(() => ['requestsPerMinute']));
+    expect(patched.status).to.equal(400);
+    expect(patchedBody.fields.requestsPerMinute).to.include('whole number from 1 to 100000');
+    expect((await (await app.request('GET', '/api/admin/clients/acme')).json()).requestsPerMinute).to.equal(null);
+  });
+
+  it('when requests_per_minute is set with plain SQL, then the API shows it, and a value of 0 is refused by the database', async () => {
+    await post(acme);
+
+    await sql().query('UPDATE clients SET requests_per_minute = 120 WHERE slug = $1', ['acme']);
+    const shown = await (await app.request('GET', '/api/admin/clients/acme')).json();
+    const refused = await sql()
+      .query('UPDATE clients SET requests_per_minute = 0 WHERE slug = $1', ['acme'])
+      .then(() => null, (error: { code?: string }) => error.code);
+
+    expect(shown.requestsPerMinute).to.equal(120);
+    expect(refused).to.equal('23514');
   });
 
   it('when an unknown client is fetched or patched, then it answers 404', async () => {

@@ -131,6 +131,29 @@ describe('The command-line interface, against a running service', function () {
       expect(rows[0]).to.deep.equal({ name: 'Renamed', active: true, api_token: newToken });
     });
 
+    it('when add and update get --requests-per-minute, then the rate plan is set, shown, changed and reset with "default"; a bad value exits 2', async () => {
+      const token = `rate-plan-token-${randomUUID()}`;
+      secrets.add(token);
+
+      const added = await cli(['clients', 'add', '--slug', 'rated', '--name', 'Rated', '--api-base-url', upstreamUrl, '--api-token-env', '--requests-per-minute', '120', '--json'], { env: { CLIENT_API_TOKEN: token } });
+      const raised = await cli(['clients', 'update', 'rated', '--requests-per-minute', '700']);
+      const afterRaise = await sql().query('SELECT requests_per_minute FROM clients WHERE slug = $1', ['rated']);
+      const reset = await cli(['clients', 'update', 'rated', '--requests-per-minute', 'default']);
+      const bad = await cli(['clients', 'update', 'rated', '--requests-per-minute', 'lots']);
+      const { rows } = await sql().query('SELECT requests_per_minute FROM clients WHERE slug = $1', ['rated']);
+
+      expect(added.code, added.stderr).to.equal(0);
+      expect(JSON.parse(added.stdout)).to.include({ slug: 'rated', requestsPerMinute: 120 });
+      expect(raised.code, raised.stderr).to.equal(0);
+      expect(raised.stdout).to.match(/rate\s+700 requests\/min/);
+      expect(afterRaise.rows[0].requests_per_minute).to.equal(700);
+      expect(reset.code, reset.stderr).to.equal(0);
+      expect(reset.stdout).to.match(/rate\s+service default/);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('--requests-per-minute');
+      expect(rows[0].requests_per_minute).to.equal(null);
+    });
+
     it('when a client is disabled, then it is inactive', async () => {
       await seedClient('to-disable');
 

@@ -19,6 +19,7 @@ export function aClient(fields: Partial<Client> & { slug: string }): Client {
     active: true,
     apiBaseUrl: `https://${fields.slug}.helpdesk.example/api/v1`,
     apiToken: `token-of-${fields.slug}`,
+    requestsPerMinute: null,
     createdAt: at(0),
     updatedAt: at(0),
     ...fields,

@@ -31,6 +31,8 @@ export interface RequestRecord {
 interface Account {
   slug: string;
   dataset: Dataset;
+  /** This token's own limit per window, over `requestsPerMinute`. */
+  requestsPerMinute?: number;
 }
 
 const MAX_LIMIT = 100;
@@ -57,8 +59,9 @@ export class UpstreamSimulator {
     this.next = random(options.seed ?? 7);
   }
 
-  addAccount(token: string, slug: string, dataset: Dataset): void {
-    this.accounts.set(token, { slug, dataset });
+  /** `limits.requestsPerMinute`: this token's own rate plan (per `rateWindowMs`), instead of the shared one. */
+  addAccount(token: string, slug: string, dataset: Dataset, limits: { requestsPerMinute?: number } = {}): void {
+    this.accounts.set(token, { slug, dataset, ...limits });
   }
 
   dataset(token: string): Dataset {
@@ -176,7 +179,7 @@ export class UpstreamSimulator {
 
   /** Null when the request may go; otherwise how long until the window has room. 429s do not count. */
   private overLimit(token: string, now: number): number | null {
-    const limit = this.options.requestsPerMinute;
+    const limit = this.accounts.get(token)?.requestsPerMinute ?? this.options.requestsPerMinute;
     if (!limit) return null;
     const windowMs = this.options.rateWindowMs ?? 60_000;
     const recent = (this.arrivals.get(token) ?? []).filter((t) => now - t < windowMs);

@@ -30,7 +30,7 @@ export class ImporterMetrics {
 
   private readonly upstreamRequests = new Counter({
     name: `${PREFIX}upstream_requests_total`,
-    help: 'Requests sent to the upstream helpdesk API, by client slug and HTTP status (or network_error, timeout, tls_error).',
+    help: 'Requests sent to the upstream helpdesk API, by client slug and HTTP status (or network_error, timeout, tls_error, aborted: ended by the run).',
     labelNames: ['client', 'status'] as const,
     registers: [this.registry],
   });

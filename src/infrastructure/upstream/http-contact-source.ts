@@ -11,7 +11,7 @@ import { parseContactPage } from './upstream-schemas.js';
 export class HttpContactSource implements ContactSource {
   constructor(@inject(INFRA_TOKENS.UpstreamConnections) private readonly connections: UpstreamConnections) {}
 
-  async listContacts(client: Client, query: PageQuery): Promise<ListedPage<Contact>> {
-    return this.connections.for(client).getJson('contact', { page: query.page, limit: query.limit }, parseContactPage);
+  async listContacts(client: Client, query: PageQuery, signal?: AbortSignal): Promise<ListedPage<Contact>> {
+    return this.connections.for(client).getJson('contact', { page: query.page, limit: query.limit }, parseContactPage, undefined, signal);
   }
 }

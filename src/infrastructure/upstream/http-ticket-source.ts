@@ -12,13 +12,13 @@ import { parseMessagePage, parseTicketPage } from './upstream-schemas.js';
 export class HttpTicketSource implements TicketSource {
   constructor(@inject(INFRA_TOKENS.UpstreamConnections) private readonly connections: UpstreamConnections) {}
 
-  async listTickets(client: Client, query: TicketPageQuery): Promise<ListedPage<Ticket>> {
+  async listTickets(client: Client, query: TicketPageQuery, signal?: AbortSignal): Promise<ListedPage<Ticket>> {
     return this.connections
       .for(client)
-      .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage);
+      .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage, undefined, signal);
   }
 
-  async listMessages(client: Client, ticketUuid: string, query: PageQuery): Promise<Message[]> {
+  async listMessages(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<Message[]> {
     const page = await this.connections
       .for(client)
       .getJson(
@@ -26,6 +26,7 @@ export class HttpTicketSource implements TicketSource {
         { page: query.page, limit: query.limit },
         parseMessagePage(ticketUuid),
         () => new TicketGoneUpstreamError(ticketUuid),
+        signal,
       );
     return page.items;
   }

@@ -1,13 +1,16 @@
 import ky, { type KyInstance } from 'ky';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Client } from '../../domain/clients/client.js';
 import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../domain/errors.js';
 import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
-import { parseRetryAfter } from './retry-after.js';
 import type { UpstreamMetrics } from '../metrics/importer-metrics.js';
+import { delay, relayOf } from './abortable.js';
+import { PermitQueue } from './permit-queue.js';
+import { parseRetryAfter } from './retry-after.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';
+import type { UpstreamRequestLedger } from './upstream-request-ledger.js';
+import { WriteAheadPermits } from './write-ahead-permits.js';
 import type { Parsed } from './upstream-schemas.js';
 
 type Attempt =
@@ -41,13 +44,19 @@ const CERTIFICATE_ERRORS = new Set([
  * Everything the importer sends with one client's token goes through here: its sliding-window
  * rate budget, a bound on requests in flight so a slow upstream does not waste the budget, and
  * the retry policy. A 429 pauses the whole connection until its Retry-After has passed, since
- * every request with this token would meet the same answer.
+ * every request with this token would meet the same answer. Its permits are written ahead to the
+ * ledger, so the next process working on the client counts them.
+ *
+ * A caller's signal ends its call at once, wherever it waits (in-flight slot, ledger, rate
+ * permit, 429 pause, retry backoff): what was not sent never goes out, what is in flight is
+ * aborted, and the call rejects with the signal's reason.
  */
 export class UpstreamConnection {
   readonly counters: UpstreamCounters = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: KyInstance;
-  private readonly inFlight: LimitFunction;
+  private readonly inFlight: PermitQueue;
   private readonly budget: SlidingWindowBudget;
+  private readonly recorded: WriteAheadPermits;
   private pausedUntil = 0;
 
   constructor(
@@ -55,6 +64,7 @@ export class UpstreamConnection {
     private readonly config: UpstreamConfig,
     dispatcher: Dispatcher | undefined,
     private readonly metrics: UpstreamMetrics,
+    ledger: UpstreamRequestLedger,
   ) {
     this.http = ky.create({
       prefixUrl: client.apiBaseUrl.replace(/\/+$/, ''),
@@ -64,8 +74,15 @@ export class UpstreamConnection {
       throwHttpErrors: false,
       ...(dispatcher ? ({ dispatcher } as object) : {}),
     });
-    this.inFlight = pLimit(config.concurrency);
-    this.budget = new SlidingWindowBudget(config.requestsPerMinute, config.rateWindowMs, metrics.waitedForBudget);
+    this.inFlight = new PermitQueue(config.concurrency);
+    this.budget = new SlidingWindowBudget(client.requestsPerMinute ?? config.requestsPerMinute, config.rateWindowMs, metrics.waitedForBudget);
+    this.recorded = new WriteAheadPermits(ledger, client.id, this.budget, { windowMs: config.rateWindowMs, requestTimeoutMs: config.timeoutMs });
+  }
+
+  /** Takes on the client's current rate plan: from its next request on, the window's history kept. */
+  follow(client: Client): void {
+    const limit = client.requestsPerMinute ?? this.config.requestsPerMinute;
+    if (limit !== this.budget.limit) this.budget.setLimit(limit);
   }
 
   /** The token and URL this connection was built with; a changed client needs a new connection. */
@@ -83,12 +100,14 @@ export class UpstreamConnection {
     searchParams: Record<string, string | number>,
     parse: (body: unknown) => Parsed<T>,
     notFound: () => Error = () => new UpstreamUnavailableError(`upstream of client "${this.client.slug}" answered 404 to GET /${path}: check the client's apiBaseUrl`),
+    callerSignal?: AbortSignal,
   ): Promise<T> {
+    const signal = relayOf(callerSignal);
     let failures = 0;
     let rateLimitedWaits = 0;
     for (;;) {
-      await this.waitOutPause();
-      const attempt = await this.inFlight(() => this.budget.use(() => this.send(path, searchParams)));
+      await this.waitOutPause(signal);
+      const attempt = await this.attempt(path, searchParams, signal);
       let problem = '';
       if (attempt.outcome === 'ok') {
         const parsed = parse(attempt.body);
@@ -132,24 +151,53 @@ export class UpstreamConnection {
           }
           this.counters.retries += 1;
           this.metrics.retry();
-          await sleep(this.backoff(failures));
+          await delay(this.backoff(failures), signal);
         }
       }
     }
   }
 
-  private async send(path: string, searchParams: Record<string, string | number>): Promise<Attempt> {
-    const attempt = await this.exchange(path, searchParams);
+  /**
+   * One try: an in-flight slot, then a rate permit recorded in the ledger, then the request.
+   * Each wait gives back what it took when the signal aborts; a permit not used comes back at once.
+   */
+  private async attempt(path: string, searchParams: Record<string, string | number>, signal: AbortSignal | undefined): Promise<Attempt> {
+    await this.inFlight.take(signal);
+    try {
+      await this.recorded.ready(signal);
+      const permit = await this.budget.acquire(signal);
+      let recorded;
+      try {
+        recorded = await this.recorded.reserve(signal);
+      } catch (error) {
+        permit.unused();
+        throw error;
+      }
+      try {
+        return await this.send(path, searchParams, signal);
+      } finally {
+        recorded.finished();
+        permit.spent();
+      }
+    } finally {
+      this.inFlight.add(1);
+    }
+  }
+
+  private async send(path: string, searchParams: Record<string, string | number>, signal: AbortSignal | undefined): Promise<Attempt> {
+    const attempt = await this.exchange(path, searchParams, signal);
     this.counters.requests += 1;
     this.metrics.request(attempt.status);
+    if (signal?.aborted) throw signal.reason;
     return attempt.result;
   }
 
   /** One request and its outcome, with the status label the metrics give it. */
-  private async exchange(path: string, searchParams: Record<string, string | number>): Promise<{ status: string; result: Attempt }> {
+  private async exchange(path: string, searchParams: Record<string, string | number>, caller: AbortSignal | undefined): Promise<{ status: string; result: Attempt }> {
+    // The timeout bounds the whole exchange, body included: a server may stall mid-body.
+    const timeout = AbortSignal.timeout(this.config.timeoutMs);
     try {
-      // The signal bounds the whole exchange, body included: a server may stall mid-body.
-      const response = await this.http.get(path, { searchParams, signal: AbortSignal.timeout(this.config.timeoutMs) });
+      const response = await this.http.get(path, { searchParams, signal: caller ? AbortSignal.any([caller, timeout]) : timeout });
       const answered = (result: Attempt) => ({ status: String(response.status), result });
       if (response.status === 401 || response.status === 403) return answered({ outcome: 'unauthorized', status: response.status });
       if (response.status === 404) return answered({ outcome: 'not-found' });
@@ -164,6 +212,7 @@ export class UpstreamConnection {
         return answered({ outcome: 'transient', problem: 'a body that is not valid JSON' });
       }
     } catch (error) {
+      if (caller?.aborted) return { status: 'aborted', result: { outcome: 'transient', problem: 'aborted by the caller' } };
       const code = (error as { cause?: { code?: string } })?.cause?.code;
       if (code && CERTIFICATE_ERRORS.has(code)) return { status: 'tls_error', result: { outcome: 'untrusted-certificate', code } };
       const name = (error as { name?: string })?.name;
@@ -172,8 +221,9 @@ export class UpstreamConnection {
     }
   }
 
-  private async waitOutPause(): Promise<void> {
-    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) await sleep(wait);
+  private async waitOutPause(signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) await delay(wait, signal);
   }
 
   /** Exponential backoff with "equal jitter": between half and all of the exponential ceiling. */
@@ -194,8 +244,4 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
 /** PostgreSQL text and jsonb cannot hold U+0000: one such character would block a client's import for good. */
 function withoutNulCharacters(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -7,10 +7,13 @@ import type { UpstreamConfig } from '../config.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 import { UpstreamConnection } from './upstream-connection.js';
+import type { UpstreamRequestLedger } from './upstream-request-ledger.js';
 
 /**
  * One connection per client, kept for the life of the process, so each client's rate budget
- * spans all its runs and clients never share one.
+ * spans all its runs and clients never share one. A changed rate plan is taken on in place; a
+ * changed token or URL makes a new connection, which counts the old one's permits through the
+ * ledger as any successor does.
  */
 @injectable()
 export class UpstreamConnections implements UpstreamUsage {
@@ -20,16 +23,20 @@ export class UpstreamConnections implements UpstreamUsage {
   constructor(
     @inject(INFRA_TOKENS.UpstreamConfig) private readonly config: UpstreamConfig,
     @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+    @inject(INFRA_TOKENS.UpstreamRequestLedger) private readonly ledger: UpstreamRequestLedger,
   ) {
     this.dispatcher = config.tlsInsecure ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
   }
 
   for(client: Client): UpstreamConnection {
     const existing = this.byClient.get(client.id);
-    if (existing?.matches(client)) return existing;
+    if (existing?.matches(client)) {
+      existing.follow(client);
+      return existing;
+    }
     let connection: UpstreamConnection;
     try {
-      connection = new UpstreamConnection(client, this.config, this.dispatcher, this.metrics.upstream(client.slug));
+      connection = new UpstreamConnection(client, this.config, this.dispatcher, this.metrics.upstream(client.slug), this.ledger);
     } catch {
       // The HTTP layer's message would quote the header, token included.
       throw new UpstreamUnauthorizedError(client.slug, 'its API token cannot be sent in an HTTP header');

@@ -17,6 +17,8 @@ export interface NewClient {
   apiBaseUrl: string;
   apiToken: string;
   active?: boolean;
+  /** null: the service default. */
+  requestsPerMinute?: number | null;
 }
 
 export type ClientChanges = Partial<Omit<NewClient, 'slug'>>;

@@ -28,6 +28,29 @@ describe('PrismaClientRepository and PrismaCursorStore', () => {
     expect(String((error as Error).message)).to.not.include('secret');
   });
 
+  it('when a client is registered with a rate plan, then it reads back; an update changes it, null resets it, and other changes keep it', async () => {
+    const created = await clients.create({ slug: 'acme', name: 'Acme', apiBaseUrl: 'https://a.example', apiToken: 'secret-1', requestsPerMinute: 120 });
+    const renamed = await clients.update('acme', { name: 'Acme Inc' });
+    const raised = await clients.update('acme', { requestsPerMinute: 700 });
+    const reset = await clients.update('acme', { requestsPerMinute: null });
+    const plain = await clients.create({ slug: 'plain', name: 'Plain', apiBaseUrl: 'https://p.example', apiToken: 'secret-2' });
+
+    expect(created.requestsPerMinute).to.equal(120);
+    expect(renamed?.requestsPerMinute).to.equal(120);
+    expect(raised?.requestsPerMinute).to.equal(700);
+    expect(reset?.requestsPerMinute).to.equal(null);
+    expect(plain.requestsPerMinute).to.equal(null);
+  });
+
+  it('when requests_per_minute is set with plain SQL, then the repository reads it', async () => {
+    await insertClient({ slug: 'by-hand', apiBaseUrl: 'https://h.example' });
+
+    await sql().query('UPDATE clients SET requests_per_minute = 120 WHERE slug = $1', ['by-hand']);
+
+    expect((await clients.findBySlug('by-hand'))?.requestsPerMinute).to.equal(120);
+    expect((await clients.listActive())[0]?.requestsPerMinute).to.equal(120);
+  });
+
   it('when a client inserted by plain SQL is read, then it behaves like one registered through the service', async () => {
     await insertClient({ slug: 'by-hand', apiBaseUrl: 'https://h.example', active: false });
 

@@ -7,6 +7,7 @@ import { HttpContactSource } from '../../../src/infrastructure/upstream/http-con
 import { HttpTicketSource } from '../../../src/infrastructure/upstream/http-ticket-source.js';
 export { failureOf } from '../../support/failure-of.js';
 import { UpstreamConnections } from '../../../src/infrastructure/upstream/upstream-connections.js';
+import { InMemoryUpstreamRequestLedger } from '../../fakes/in-memory-upstream-request-ledger.js';
 
 /** Shared arrangements of the upstream adapter tests: a fast config, a client, nock hooks. */
 
@@ -37,16 +38,17 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     active: true,
     apiBaseUrl: `${ORIGIN}${BASE_PATH}`,
     apiToken: TOKEN,
+    requestsPerMinute: null,
     createdAt: new Date('2026-01-01T00:00:00.000Z'),
     updatedAt: new Date('2026-01-01T00:00:00.000Z'),
     ...overrides,
   };
 }
 
-export function makeSut(overrides: Partial<UpstreamConfig> = {}) {
+export function makeSut(overrides: Partial<UpstreamConfig> = {}, ledger = new InMemoryUpstreamRequestLedger()) {
   const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}) });
-  const connections = new UpstreamConnections(testConfig(overrides), metrics);
-  return { connections, metrics, tickets: new HttpTicketSource(connections), contacts: new HttpContactSource(connections) };
+  const connections = new UpstreamConnections(testConfig(overrides), metrics, ledger);
+  return { connections, metrics, ledger, tickets: new HttpTicketSource(connections), contacts: new HttpContactSource(connections) };
 }
 
 export function ticketItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {

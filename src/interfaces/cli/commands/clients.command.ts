@@ -1,9 +1,26 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ClientChanges, ClientView } from '../admin-api-client.js';
 import { UsageError } from '../cli-errors.js';
 import { readClientToken, type ClientTokenSource } from '../client-token-input.js';
 import { openSession } from '../cli-session.js';
 import { formatTable } from '../output.js';
+
+const RATE_HELP = 'its rate plan at the upstream in requests per minute (a whole number), or "default" for the service default';
+
+/**
+ * `--requests-per-minute`: a positive whole number, or `default` (the service default, sent as null).
+ * Commander turns a parser's null into '', so `default` stays a word until `rateChange`. The API checks the range.
+ */
+function parseRequestsPerMinute(value: string): number | 'default' {
+  if (value.trim().toLowerCase() === 'default') return 'default';
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('it must be a whole number of 1 or more, or "default".');
+  return Number(value);
+}
+
+function rateChange(value: number | 'default' | undefined): { requestsPerMinute?: number | null } {
+  if (value === undefined) return {};
+  return { requestsPerMinute: value === 'default' ? null : value };
+}
 
 const TOKEN_HELP = "the client's API token is read from stdin with --api-token-stdin, or from CLIENT_API_TOKEN with --api-token-env; never from an argument";
 
@@ -34,14 +51,18 @@ export function registerClientsCommands(program: Command): void {
     .requiredOption('--name <name>', 'its display name')
     .requiredOption('--api-base-url <url>', 'the base URL of its upstream helpdesk API')
     .option('--inactive', 'register it inactive (left out of "all" jobs)')
+    .option('--requests-per-minute <n>', RATE_HELP, parseRequestsPerMinute)
     .option('--api-token-stdin', "read the client's API token from the first line of stdin")
     .option('--api-token-env', "read the client's API token from the CLIENT_API_TOKEN variable")
     .addHelpText('after', `\nExample:\n  printf '%s\\n' "$TOKEN" | helpdesk-importer clients add --slug acme --name Acme --api-base-url https://acme.example/api/v1 --api-token-stdin`)
-    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean } & ClientTokenSource, command: Command) => {
+    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean; requestsPerMinute?: number | 'default' } & ClientTokenSource, command: Command) => {
       const apiToken = await readClientToken(options, process.env);
       if (!apiToken) throw new UsageError(`clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN and give --api-token-env (${TOKEN_HELP})`);
       const { api, output } = await openSession(command);
-      const client = await api.addClient({ slug: options.slug, name: options.name, apiBaseUrl: options.apiBaseUrl, apiToken, ...(options.inactive ? { active: false } : {}) });
+      const client = await api.addClient({ slug: options.slug, name: options.name, apiBaseUrl: options.apiBaseUrl, apiToken,
+        ...(options.inactive ? { active: false } : {}),
+        ...rateChange(options.requestsPerMinute),
+      });
       output.result(client, (added) => `added client ${added.slug} (${added.active ? 'active' : 'inactive'}), API token ${added.apiToken}`);
     });
 
@@ -53,17 +74,19 @@ export function registerClientsCommands(program: Command): void {
     .option('--api-base-url <url>', 'a new upstream base URL')
     .addOption(new Option('--active', 'include it in jobs again').conflicts('inactive'))
     .addOption(new Option('--inactive', 'leave it out of jobs'))
+    .option('--requests-per-minute <n>', `${RATE_HELP}; applies from its next request on`, parseRequestsPerMinute)
     .option('--api-token-stdin', "read a new API token from the first line of stdin")
     .option('--api-token-env', 'read a new API token from the CLIENT_API_TOKEN variable')
-    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean } & ClientTokenSource, command: Command) => {
+    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean; requestsPerMinute?: number | 'default' } & ClientTokenSource, command: Command) => {
       const apiToken = await readClientToken(options, process.env);
       const changes: ClientChanges = {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
         ...(options.active ? { active: true } : options.inactive ? { active: false } : {}),
+        ...rateChange(options.requestsPerMinute),
         ...(apiToken ? { apiToken } : {}),
       };
-      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active or --inactive, or a new token (--api-token-stdin or --api-token-env)');
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active, --inactive or --requests-per-minute, or a new token (--api-token-stdin or --api-token-env)');
       const { api, output } = await openSession(command);
       output.result(await api.updateClient(slug, changes), (client) => `updated client ${client.slug}${apiToken ? ' (new API token)' : ''}\n${describeClient(client)}`);
     });
@@ -92,6 +115,7 @@ function describeClient(client: ClientView): string {
     `active        ${client.active ? 'yes' : 'no'}`,
     `api base url  ${client.apiBaseUrl}`,
     `api token     ${client.apiToken}`,
+    `rate          ${client.requestsPerMinute === null ? 'service default' : `${client.requestsPerMinute} requests/min`}`,
     `created       ${client.createdAt}`,
     `updated       ${client.updatedAt}`,
   ].join('\n');

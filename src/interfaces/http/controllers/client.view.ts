@@ -9,6 +9,7 @@ export function toClientView(client: Client) {
     active: client.active,
     apiBaseUrl: client.apiBaseUrl,
     apiToken: maskToken(client.apiToken),
+    requestsPerMinute: client.requestsPerMinute,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

@@ -24,12 +24,20 @@ const apiToken = z
   .max(4096, 'must be at most 4096 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const active = z.boolean({ error: 'must be true or false' });
+/** The most a client's own rate plan may say; far above any real helpdesk plan, it only catches typos. */
+export const MAX_REQUESTS_PER_MINUTE = 100_000;
+const requestsPerMinute = z
+  .int({ error: `must be a whole number from 1 to ${MAX_REQUESTS_PER_MINUTE}, or null for the service default` })
+  .min(1, `must be a whole number from 1 to ${MAX_REQUESTS_PER_MINUTE}, or null for the service default`)
+  .max(MAX_REQUESTS_PER_MINUTE, `must be a whole number from 1 to ${MAX_REQUESTS_PER_MINUTE}, or null for the service default`)
+  .nullable()
+  .describe("This client's rate plan at the upstream, in requests per minute; null: the service default (EXTERNAL_API_REQUESTS_PER_MINUTE)");
 
 /** The body of `POST /api/admin/clients`. */
-export const newClientSchema = z.strictObject({ slug: clientSlugSchema, name, apiBaseUrl, apiToken, active: active.optional() }, { error: 'the body must be a JSON object' });
+export const newClientSchema = z.strictObject({ slug: clientSlugSchema, name, apiBaseUrl, apiToken, active: active.optional(), requestsPerMinute: requestsPerMinute.optional() }, { error: 'the body must be a JSON object' });
 
 /** The body of `PATCH /api/admin/clients/:slug`: the slug itself never changes. */
 export const clientChangesSchema = z.strictObject(
-  { name: name.optional(), apiBaseUrl: apiBaseUrl.optional(), apiToken: apiToken.optional(), active: active.optional() },
+  { name: name.optional(), apiBaseUrl: apiBaseUrl.optional(), apiToken: apiToken.optional(), active: active.optional(), requestsPerMinute: requestsPerMinute.optional() },
   { error: 'the body must be a JSON object' },
 );

@@ -14,6 +14,11 @@ export const clientViewSchema = z
       .describe('Write-only, so masked: "••••" and the last four characters of a token of 12 characters or more, "••••" alone for a shorter one')
       // Without an example, Swagger UI invents one from the pattern (such as "••••{").
       .meta({ examples: ['••••abcd'] }),
+    requestsPerMinute: z
+      .int()
+      .positive()
+      .nullable()
+      .describe("This client's rate plan at the upstream, in requests per minute; null: the service default (EXTERNAL_API_REQUESTS_PER_MINUTE)"),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -25,7 +25,7 @@ export const clientPaths: Paths = {
       summary: 'Register a client',
       description: 'The API token is stored encrypted when the service has an ENCRYPTION_KEY, and never shown again: every view masks it to its last four characters.',
       parameters: [requestIdParameter],
-      requestBody: { description: 'The new client; `active` defaults to true.', required: true, content: { 'application/json': { schema: schemaRef('NewClient') } } },
+      requestBody: { description: 'The new client; `active` defaults to true, `requestsPerMinute` to null (the service default).', required: true, content: { 'application/json': { schema: schemaRef('NewClient') } } },
       responses: adminResponses({
         '201': jsonResponse('The client, its token masked.', schemaRef('Client'), { Location: headerRef('ClientLocation') }),
         '400': invalidClient,
@@ -58,8 +58,9 @@ export const clientPaths: Paths = {
     patch: {
       operationId: 'updateClient',
       tags: ['Clients'],
-      summary: 'Change a client’s name, upstream URL, token or active flag',
-      description: 'Only the fields given change; the slug never does.',
+      summary: 'Change a client’s name, upstream URL, token, active flag or rate plan',
+      description:
+        'Only the fields given change; the slug never does. `requestsPerMinute: null` goes back to the service default; a changed rate applies from the client’s next upstream request on, its current window’s requests still counted.',
       parameters: [slugParameter, requestIdParameter],
       requestBody: { description: 'The fields to change; none changes nothing.', required: false, content: { 'application/json': { schema: schemaRef('ClientChanges') } } },
       responses: adminResponses({
