@@ -51,7 +51,8 @@ describe('Many clients in one service process', function () {
 
     const location = (await api('/api/jobs/import', 'POST')).headers.get('location')!;
     const run = await waitFor(async () => {
-      const body = await (await api(location)).json();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const body = (await (await api(location)).json()) as any;
       return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : null;
     }, 'the run to finish', { timeoutMs: 90_000 });
 
@@ -66,8 +67,8 @@ describe('Many clients in one service process', function () {
 
     const slugs: string[] = [];
     for (let after = ''; ; ) {
-      const page = await (await api(`${location}/clients?limit=25${after ? `&after=${after}` : ''}`)).json();
-      slugs.push(...page.clients.map((c: { slug: string }) => c.slug));
+      const page = (await (await api(`${location}/clients?limit=25${after ? `&after=${after}` : ''}`)).json()) as { clients: { slug: string }[]; next: string | null };
+      slugs.push(...page.clients.map((c) => c.slug));
       if (!page.next) break;
       after = page.next;
     }

@@ -1,7 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { JobKind, JobRun, JobTrigger } from '../../domain/jobs/job-run.js';
-import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
+import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
+import { CombinedCalls } from '../shared/combined-calls.js';
 import { TOKENS } from '../tokens.js';
 
 export interface StartJobResult {
@@ -11,19 +12,25 @@ export interface StartJobResult {
 
 /**
  * Accepts a trigger: records a queued run and schedules it. A trigger for a kind and slug that
- * already has a queued run joins that run instead (one statement, no scheduling: the fast path
- * when triggers pour in).
+ * already has a queued run joins that run instead (no scheduling: the fast path when triggers
+ * pour in). Concurrent triggers for the same kind and slug share one statement — each is
+ * answered by a write made after it arrived, but they no longer queue one by one on the run's
+ * row lock.
  */
 @injectable()
 export class StartJobUseCase {
+  private readonly enqueues = new CombinedCalls<string, QueuedRun>();
+
   constructor(
     @inject(TOKENS.JobRunStore) private readonly runs: JobRunStore,
     @inject(TOKENS.JobScheduler) private readonly scheduler: JobScheduler,
   ) {}
 
   async execute(kind: JobKind, slug: string, trigger: JobTrigger = 'manual'): Promise<StartJobResult> {
-    const { run, coalesced } = await this.runs.enqueue(kind, slug, trigger);
-    if (!coalesced) await this.scheduler.scheduleRun(run);
-    return { run, coalesced };
+    const { result, first } = await this.enqueues.call(JSON.stringify([kind, slug, trigger]), () => this.runs.enqueue(kind, slug, trigger));
+    // Of the triggers one statement answered, the first created the run (when it did); the others joined it.
+    const coalesced = result.coalesced || !first;
+    if (!coalesced) await this.scheduler.scheduleRun(result.run);
+    return { run: result.run, coalesced };
   }
 }

@@ -23,6 +23,23 @@ describe('StartJobUseCase', () => {
     expect(scheduler.clientCalls).to.deep.equal([]);
   });
 
+  it('when 50 triggers for one kind and slug arrive together, then they share two statements, one run is scheduled once, and all point at it', async () => {
+    const { sut, runs, scheduler } = makeSut();
+    let statements = 0;
+    const enqueue = runs.enqueue.bind(runs);
+    runs.enqueue = (...args) => {
+      statements += 1;
+      return enqueue(...args);
+    };
+
+    const results = await Promise.all(Array.from({ length: 50 }, () => sut.execute('import', 'acme')));
+
+    expect(statements).to.equal(2);
+    expect(new Set(results.map((r) => r.run.id)).size).to.equal(1);
+    expect(results.filter((r) => !r.coalesced)).to.have.length(1);
+    expect(scheduler.runCalls).to.have.length(1);
+  });
+
   it('when a run is already queued for the same kind and slug, then the trigger joins it without scheduling anything', async () => {
     const { sut, runs, scheduler } = makeSut();
     const first = await sut.execute('import', 'acme');
