@@ -165,6 +165,21 @@ describe('The command-line interface, against a running service', function () {
       expect(JSON.parse(shown.stdout).active).to.equal(false);
     });
 
+    it('when a disabled client is enabled, then it is active again; an unknown subcommand exits 2', async () => {
+      await seedClient('to-enable');
+      await cli(['clients', 'disable', 'to-enable']);
+
+      const enabled = await cli(['clients', 'enable', 'to-enable']);
+      const shown = await cli(['clients', 'show', 'to-enable', '--json']);
+      const unknown = await cli(['clients', 'activate', 'to-enable']);
+
+      expect(enabled.code, enabled.stderr).to.equal(0);
+      expect(enabled.stdout.trim()).to.equal('enabled client to-enable');
+      expect(JSON.parse(shown.stdout).active).to.equal(true);
+      expect(unknown.code).to.equal(2);
+      expect(unknown.stderr).to.include("unknown command 'activate'");
+    });
+
     it('when clients add gets no token, then it exits 2 saying where a token may come from, and registers nothing', async () => {
       const result = await cli(['clients', 'add', '--slug', 'no-token', '--name', 'No Token', '--api-base-url', upstreamUrl]);
 

@@ -91,14 +91,20 @@ export function registerClientsCommands(program: Command): void {
       output.result(await api.updateClient(slug, changes), (client) => `updated client ${client.slug}${apiToken ? ' (new API token)' : ''}\n${describeClient(client)}`);
     });
 
-  clients
-    .command('disable')
-    .argument('<slug>')
-    .description('make a client inactive: "all" jobs leave it out (its data stays)')
-    .action(async (slug: string, _options, command: Command) => {
-      const { api, output } = await openSession(command);
-      output.result(await api.updateClient(slug, { active: false }), (client) => `disabled client ${client.slug}`);
-    });
+  const ACTIVATIONS = [
+    { name: 'enable', active: true, description: 'make a client active again: "all" jobs include it', done: 'enabled' },
+    { name: 'disable', active: false, description: 'make a client inactive: "all" jobs leave it out (its data stays)', done: 'disabled' },
+  ];
+  for (const { name, active, description, done } of ACTIVATIONS) {
+    clients
+      .command(name)
+      .argument('<slug>')
+      .description(description)
+      .action(async (slug: string, _options, command: Command) => {
+        const { api, output } = await openSession(command);
+        output.result(await api.updateClient(slug, { active }), (client) => `${done} client ${client.slug}`);
+      });
+  }
 }
 
 function clientsTable(list: readonly ClientView[]): string {
