@@ -46,6 +46,8 @@ export interface ClientRunStats {
   cursorBefore: string | null;
   cursorAfter: string | null;
   error?: string;
+  /** While the client's requests wait for its rate budget (or a Retry-After), since when, ISO-8601. */
+  waitingForBudgetSince?: string;
   /** Set when a later-started run of this client already did the work this run was asked for. */
   coveredBy?: string;
 }

@@ -1,5 +1,7 @@
 interface Waiter {
   grant(): void;
+  /** Date.now() when it began to wait. */
+  since: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export class PermitQueue {
     const since = performance.now();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        since: Date.now(),
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           onWait?.(performance.now() - since);
@@ -54,5 +57,11 @@ export class PermitQueue {
 
   get queued(): number {
     return this.waiting.size;
+  }
+
+  /** When the longest-waiting taker began to wait (Date.now()), or null when none waits. */
+  get waitingSince(): number | null {
+    for (const waiter of this.waiting) return waiter.since;
+    return null;
   }
 }

@@ -43,6 +43,11 @@ export class SlidingWindowBudget {
     return this.permits.free;
   }
 
+  /** When the longest-waiting request began to wait for a permit (Date.now()), or null. */
+  get waitingSince(): number | null {
+    return this.permits.waitingSince;
+  }
+
   setLimit(limit: number): void {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a rate limit must be a whole number of 1 or more, got ${limit}`);
     const change = limit - this.currentLimit;

@@ -58,6 +58,7 @@ export class UpstreamConnection {
   private readonly budget: SlidingWindowBudget;
   private readonly recorded: WriteAheadPermits;
   private pausedUntil = 0;
+  private pauseStartedAt: number | null = null;
 
   constructor(
     private readonly client: Client,
@@ -77,6 +78,14 @@ export class UpstreamConnection {
     this.inFlight = new PermitQueue(config.concurrency);
     this.budget = new SlidingWindowBudget(client.requestsPerMinute ?? config.requestsPerMinute, config.rateWindowMs, metrics.waitedForBudget);
     this.recorded = new WriteAheadPermits(ledger, client.id, this.budget, { windowMs: config.rateWindowMs, requestTimeoutMs: config.timeoutMs });
+  }
+
+  /** Since when requests wait for the budget or a Retry-After pause (Date.now()), or null. */
+  get waitingSince(): number | null {
+    const now = Date.now();
+    const paused = this.pausedUntil > now ? (this.pauseStartedAt ?? now) : null;
+    const budget = this.budget.waitingSince;
+    return paused === null ? budget : budget === null ? paused : Math.min(paused, budget);
   }
 
   /** Takes on the client's current rate plan: from its next request on, the window's history kept. */
@@ -141,6 +150,7 @@ export class UpstreamConnection {
           const added = pauseEnd - Math.max(this.pausedUntil, Date.now());
           if (added > 0) {
             this.metrics.pausedForRateLimit(added);
+            if (this.pausedUntil <= Date.now()) this.pauseStartedAt = Date.now();
             this.pausedUntil = pauseEnd;
           }
           continue;

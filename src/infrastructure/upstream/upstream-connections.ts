@@ -45,6 +45,11 @@ export class UpstreamConnections implements UpstreamUsage {
     return connection;
   }
 
+  waitingSince(clientId: string): Date | null {
+    const since = this.byClient.get(clientId)?.waitingSince ?? null;
+    return since === null ? null : new Date(since);
+  }
+
   snapshot(clientId: string): UpstreamCounters {
     return { ...(this.byClient.get(clientId)?.counters ?? { requests: 0, retries: 0, rateLimited: 0 }) };
   }

@@ -27,6 +27,10 @@ export const clientRunStatsSchema = z
     cursorBefore: z.string().nullable().describe('The client’s cursor when the work began: an ISO-8601 timestamp (imports) or a page number (contacts syncs)'),
     cursorAfter: z.string().nullable(),
     error: z.string().optional().describe('Why this client failed or was cancelled'),
+    waitingForBudgetSince: z.iso
+      .datetime()
+      .optional()
+      .describe('Present while the client’s requests wait for its rate budget (its requests of the last minute used it up) or for the upstream’s Retry-After: since when'),
     coveredBy: z.guid().optional().describe('Set when a later-started run of this client already did the work: the run that did it'),
   })
   .describe('One client’s progress in a run, updated at every checkpoint');
