@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../domain/errors.js';
@@ -70,6 +71,8 @@ export class ImportTicketsUseCase {
     const versions = new OpenVersions();
     const open = new Admission(OPEN_PAGES * this.settings.pageSize);
     const stop = new AbortController();
+    // Every request in hand listens to it (up to two pages of tickets at once): not a leak, and no warning in the logs.
+    setMaxListeners(0, stop.signal);
     const stopWith = (reason: unknown) => {
       if (!stop.signal.aborted) stop.abort(reason);
     };
