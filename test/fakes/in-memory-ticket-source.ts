@@ -104,6 +104,11 @@ export class InMemoryTicketSource implements TicketSource {
     return ticket && clone(ticket);
   }
 
+  /** A ticket's messages upstream, sorted as the upstream sorts them. */
+  messagesOf(clientId: string, ticketUuid: string): Message[] {
+    return [...(this.of(clientId).messages.get(ticketUuid) ?? [])].sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || compareIds(a.id, b.id)).map(clone);
+  }
+
   ticketRequests(): Extract<TicketSourceRequest, { kind: 'tickets' }>[] {
     return this.requests.filter((r): r is Extract<TicketSourceRequest, { kind: 'tickets' }> => r.kind === 'tickets');
   }
