@@ -530,6 +530,32 @@ describe('RunClientJobUseCase', () => {
     expect(runs.run(runId).status).to.equal('succeeded');
   });
 
+  it('when a client job is interrupted before its first checkpoint, twice, then the resumed stats still start from the cursor the import began at', async () => {
+    const { sut, runs, cursors, ticketSource, ticketStore, withClient, fannedOut } = makeSut({ pageSize: 10 });
+    const acme = withClient({ slug: 'acme' }, 25);
+    cursors.seed(acme.id, CURSOR_KEYS.ticketsLastImportAt, at(0).toISOString());
+    const runId = await fannedOut('import', 'acme');
+    ticketSource.hold = (r) => r.kind === 'messages';
+    const interruptedAttempt = async () => {
+      const shutdown = new AbortController();
+      const job = sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).catch(() => {});
+      await ticketSource.whenHeld(10);
+      shutdown.abort(new Error('shutting down'));
+      await job;
+    };
+    await interruptedAttempt();
+    await interruptedAttempt();
+    expect(ticketStore.saves).to.deep.equal([]);
+    const requestsOfInterruptedAttempts = ticketSource.requests.length;
+
+    ticketSource.hold = undefined;
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug });
+
+    const final = runs.run(runId).stats.acme!;
+    expect(final).to.include({ status: 'succeeded', cursorBefore: at(0).toISOString(), cursorAfter: at(25).toISOString(), tickets: 25 });
+    expect(final.upstreamRequests).to.equal(ticketSource.requests.length).and.to.be.greaterThan(requestsOfInterruptedAttempts);
+  });
+
   it('when the run has already finished, then its client job does nothing', async () => {
     const { sut, runs, ticketSource, withClient, fannedOut } = makeSut();
     const acme = withClient({ slug: 'acme' });
