@@ -395,4 +395,41 @@ describe('PrismaJobRunStore', () => {
     expect(await clientRows(old.run.id)).to.deep.equal([]);
     expect((await clientRows(oldButRunning.run.id)).map((r) => r.slug)).to.deep.equal(['busy']);
   });
+
+  it('when the migration runs over existing runs, then each client of their stats gets its own row, and runs under way keep them there only', async () => {
+    const migration = await readFile(new URL('../../../prisma/migrations/20261201000300_job_run_clients/migration.sql', import.meta.url), 'utf8');
+    const db = await sql().connect();
+    try {
+      await db.query('BEGIN');
+      // The tables as they were before the migration, in a schema of their own, dropped with the rollback.
+      await db.query(`CREATE SCHEMA before_job_run_clients; SET LOCAL search_path = before_job_run_clients;
+        CREATE TABLE clients (LIKE public.clients INCLUDING ALL); CREATE TABLE job_runs (LIKE public.job_runs INCLUDING ALL)`);
+      const acmeId = randomUUID();
+      await db.query(`INSERT INTO clients (id, slug, name, api_base_url, api_token) VALUES ($1, 'acme', 'acme', 'https://acme.example', 'secret')`, [acmeId]);
+      const finished = { acme: clientStats('succeeded', 3, { startedAt: '2026-11-30T10:00:00.000Z', tickets: 7 }), gone: clientStats('failed', 1, { error: 'boom' }) };
+      const underWay = { acme: clientStats('running', 2, { startedAt: '2026-12-01T09:00:00.000Z' }) };
+      const { rows: ids } = await db.query<{ id: string }>(
+        `INSERT INTO job_runs (kind, slug, status, trigger, stats) VALUES ('import', 'all', 'succeeded', 'manual', $1), ('import', 'acme', 'running', 'manual', $2), ('import', 'beta', 'queued', 'manual', '{}') RETURNING id`,
+        [JSON.stringify(finished), JSON.stringify(underWay)],
+      );
+      const [finishedId, underWayId, queuedId] = ids.map((r) => r.id);
+
+      await db.query(migration);
+
+      const { rows } = await db.query<{ run_id: string; slug: string; client_id: string | null; status: string; stats: ClientRunStats; started_at: Date | null }>(
+        'SELECT run_id, slug, client_id, status, stats, started_at FROM job_run_clients ORDER BY run_id = $1 DESC, slug',
+        [finishedId],
+      );
+      expect(rows).to.deep.equal([
+        { run_id: finishedId, slug: 'acme', client_id: acmeId, status: 'succeeded', stats: finished.acme, started_at: new Date('2026-11-30T10:00:00.000Z') },
+        { run_id: finishedId, slug: 'gone', client_id: null, status: 'failed', stats: finished.gone, started_at: null },
+        { run_id: underWayId, slug: 'acme', client_id: acmeId, status: 'running', stats: underWay.acme, started_at: new Date('2026-12-01T09:00:00.000Z') },
+      ]);
+      const { rows: runsAfter } = await db.query<{ id: string; stats: unknown }>('SELECT id, stats FROM job_runs');
+      expect(Object.fromEntries(runsAfter.map((r) => [r.id, r.stats]))).to.deep.equal({ [finishedId!]: finished, [underWayId!]: {}, [queuedId!]: {} });
+    } finally {
+      await db.query('ROLLBACK');
+      db.release();
+    }
+  });
 });
