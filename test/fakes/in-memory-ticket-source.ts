@@ -143,7 +143,7 @@ export class InMemoryTicketSource implements TicketSource {
     const call = this.ticketRequests().length;
     return this.pending(request, signal, async () => {
       await this.onListTickets?.({ client, query, call });
-      await this.held_(request, signal);
+      await this.waitWhileHeld(request, signal);
       return this.answerTickets(client, query, request);
     });
   }
@@ -165,7 +165,7 @@ export class InMemoryTicketSource implements TicketSource {
     const call = this.messageRequests().length;
     return this.pending(request, signal, async () => {
       await this.onListMessages?.({ client, ticketUuid, query, call });
-      await this.held_(request, signal);
+      await this.waitWhileHeld(request, signal);
       return this.answerMessages(client, ticketUuid, query, request);
     });
   }
@@ -220,13 +220,19 @@ export class InMemoryTicketSource implements TicketSource {
   }
 
   /** Waits, when `hold` matches the request, until the test releases it (or fails it). */
-  private async held_(request: TicketSourceRequest, signal: AbortSignal | undefined): Promise<void> {
+  private async waitWhileHeld(request: TicketSourceRequest, signal: AbortSignal | undefined): Promise<void> {
     if (!this.hold?.(request) || signal?.aborted) return;
     await new Promise<void>((release, fail) => {
       const call: HeldCall = {
         request,
-        release: () => this.unhold(call) && release(),
-        fail: (error) => this.unhold(call) && fail(error),
+        release: () => {
+          this.unhold(call);
+          release();
+        },
+        fail: (error) => {
+          this.unhold(call);
+          fail(error);
+        },
       };
       this.heldCalls.push(call);
       const ready = this.heldWaiters.filter((w) => this.heldCalls.length >= w.count);
@@ -235,11 +241,10 @@ export class InMemoryTicketSource implements TicketSource {
     });
   }
 
-  private unhold(call: HeldCall): boolean {
+  private unhold(call: HeldCall): void {
     const index = this.heldCalls.indexOf(call);
     if (index < 0) throw new Error(`fake upstream: ${describe(call)} is not held (answered, failed or aborted already)`);
     this.heldCalls.splice(index, 1);
-    return true;
   }
 
   private guardAgainstLoops(): void {
