@@ -178,6 +178,30 @@ describe('ImportTicketsUseCase, per-ticket checkpoints', () => {
     });
   });
 
+  describe('tickets in hand', () => {
+    it('when messages are slow, then at most two pages of tickets are in hand at once, and each stored ticket makes room for one more', async () => {
+      const { sut, client, source, upstream } = makeSut({ pageSize: 10 });
+      upstream(manyTickets(50, (i) => at(i)));
+      source.hold = (r) => r.kind === 'messages';
+      const run = sut.execute(client);
+      await source.whenHeld(20);
+      await settle();
+
+      expect(source.messageRequests()).to.have.length(20);
+      // The listing stops ahead of them: the third page waits for room, and the fourth is listed, no more.
+      expect(source.ticketRequests()).to.have.length(4);
+
+      source.heldMessages('t-0005').release();
+      source.heldMessages('t-0017').release();
+      await settle();
+
+      expect(source.held).to.have.length(20);
+      expect(source.messageRequests().map((r) => r.ticketUuid)).to.deep.equal(manyTickets(22, (i) => at(i)).map((t) => t.uuid));
+      await answerHeldUntilSettled(source, run, (held) => held[0]!);
+      await run;
+    });
+  });
+
   describe('writes', () => {
     it('when tickets complete while a write is under way, then they share the next write', async () => {
       const { sut, client, source, store, cursors, upstream } = makeSut({ pageSize: 10 });
