@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { TicketGoneUpstreamError } from '../../domain/errors.js';
@@ -11,6 +12,7 @@ import type { ImportSettings } from '../settings.js';
 import { WriteBatcher } from '../shared/write-batcher.js';
 import { TOKENS } from '../tokens.js';
 import { Admission } from './admission.js';
+import { OpenVersions } from './open-versions.js';
 import { StoredPrefix } from './stored-prefix.js';
 import { TicketKeyset } from './ticket-keyset.js';
 
@@ -66,8 +68,11 @@ export class ImportTicketsUseCase {
     const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, listedTickets: 0, expectedTickets: null, cursorBefore: cursor, cursorAfter: cursor };
     const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
     const prefix = new StoredPrefix();
+    const versions = new OpenVersions();
     const open = new Admission(OPEN_PAGES * this.settings.pageSize);
     const stop = new AbortController();
+    // Every request in hand listens to it (up to two pages of tickets at once): not a leak, and no warning in the logs.
+    setMaxListeners(0, stop.signal);
     const stopWith = (reason: unknown) => {
       if (!stop.signal.aborted) stop.abort(reason);
     };
@@ -75,7 +80,7 @@ export class ImportTicketsUseCase {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     const writes = new WriteBatcher<Settled>(async (batch) => {
-      await this.storeAndCheckpoint(client, batch, prefix, report);
+      await this.storeAndCheckpoint(client, batch, prefix, versions, report);
       open.release(batch.filter((settled) => settled.entry).length);
       await onProgress(report).catch(stopWith);
     }, stopWith);
@@ -92,6 +97,7 @@ export class ImportTicketsUseCase {
             continue;
           }
           await open.admit(stop.signal);
+          versions.opened(ticket.uuid);
           const fetch = this.fetchNewMessages(client, ticket, state, report, stop.signal).then((messages) => writes.add({ position, entry: { ticket, messages } }), stopWith);
           fetching.add(fetch);
           void fetch.finally(() => fetching.delete(fetch));
@@ -124,9 +130,12 @@ export class ImportTicketsUseCase {
   }
 
   /** One write for the tickets that completed together, then the cursor over the stored prefix of the listing. */
-  private async storeAndCheckpoint(client: Client, batch: Settled[], prefix: StoredPrefix, report: ImportTicketsReport): Promise<void> {
-    const entries = batch.flatMap((settled) => (settled.entry ? [settled.entry] : []));
+  private async storeAndCheckpoint(client: Client, batch: Settled[], prefix: StoredPrefix, versions: OpenVersions, report: ImportTicketsReport): Promise<void> {
+    const completed = batch.flatMap((settled) => (settled.entry ? [settled.entry] : []));
+    // A version older than one already written is settled without a write: the ticket is stored, newer.
+    const entries = versions.worthWriting(completed);
     if (entries.length) await this.store.save(client.id, entries);
+    versions.settled(completed, entries);
     for (const settled of batch) prefix.stored(settled.position);
     report.listedTickets += batch.length;
     report.tickets += entries.length;

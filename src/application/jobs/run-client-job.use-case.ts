@@ -97,7 +97,11 @@ export class RunClientJobUseCase {
         rateLimited: now.rateLimited - before.rateLimited,
         ...(error ? { error } : {}),
       };
-      return this.runs.saveClientStats(run.id, client.slug, resumedClientStats(previous, attempt));
+      const stats = resumedClientStats(previous, attempt);
+      // An attempt stopped before its first checkpoint never learned the cursor it started from;
+      // no checkpoint has moved the cursor since, so it is the one this attempt started from.
+      const unreported = previous?.startedAt && previous.listedTickets === undefined && previous.contacts === undefined;
+      return this.runs.saveClientStats(run.id, client.slug, unreported ? { ...stats, cursorBefore: attempt.cursorBefore } : stats);
     };
 
     try {

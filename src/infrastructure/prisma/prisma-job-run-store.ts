@@ -73,10 +73,11 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async addClients(id: string, targets: RunTarget[]): Promise<void> {
-    // Existing rows win: a repeated fan-out must not reset a client already under way.
+    // Existing rows win: a repeated fan-out must not reset a client already under way. A client
+    // recorded with no id (its client deleted before the rows were migrated) comes back as ''.
     await this.prisma.$executeRawUnsafe(
       `INSERT INTO job_run_clients (run_id, slug, client_id, stats)
-       SELECT $1::uuid, t.slug, t.client_id, $4::jsonb FROM unnest($2::text[], $3::uuid[]) AS t(slug, client_id)
+       SELECT $1::uuid, t.slug, NULLIF(t.client_id, '')::uuid, $4::jsonb FROM unnest($2::text[], $3::text[]) AS t(slug, client_id)
        WHERE EXISTS (SELECT 1 FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running'))
        ON CONFLICT (run_id, slug) DO NOTHING`,
       id,

@@ -1,16 +1,42 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../../src/application/tokens.js';
 import type { ClientRunStats } from '../../../src/domain/jobs/job-run.js';
-import type { JobRunStore } from '../../../src/domain/ports/job-run-store.port.js';
+import type { JobRunStore, RunTarget } from '../../../src/domain/ports/job-run-store.port.js';
 import { closeContainer } from '../../../src/infrastructure/container.js';
 import { INFRA_TOKENS } from '../../../src/infrastructure/infra-tokens.js';
 import type { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-metrics.js';
 import { sql, truncateAll } from '../../support/database.js';
 import { makeTestContainer } from '../../support/test-container.js';
 
-function clientStats(status: ClientRunStats['status'], pages = 0): ClientRunStats {
-  return { status, pages, upstreamRequests: pages, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+function clientStats(status: ClientRunStats['status'], pages = 0, extra: Partial<ClientRunStats> = {}): ClientRunStats {
+  return { status, pages, upstreamRequests: pages, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null, ...extra };
+}
+
+/** `count` targets `client-0001`.., each with its own client id. */
+function targets(count: number, prefix = 'client'): RunTarget[] {
+  return Array.from({ length: count }, (_, k) => ({ slug: `${prefix}-${String(k + 1).padStart(4, '0')}`, clientId: randomUUID() }));
+}
+
+interface ClientRow {
+  slug: string;
+  client_id: string | null;
+  status: string;
+  stats: ClientRunStats;
+  started_at: Date | null;
+  updated_at: Date;
+}
+
+async function clientRows(runId: string): Promise<ClientRow[]> {
+  const { rows } = await sql().query<ClientRow>('SELECT slug, client_id, status, stats, started_at, updated_at FROM job_run_clients WHERE run_id = $1 ORDER BY slug', [runId]);
+  return rows;
+}
+
+async function runRow(runId: string): Promise<{ status: string; stats: Record<string, ClientRunStats> }> {
+  const { rows } = await sql().query<{ status: string; stats: Record<string, ClientRunStats> }>('SELECT status, stats FROM job_runs WHERE id = $1', [runId]);
+  return rows[0]!;
 }
 
 describe('PrismaJobRunStore', () => {
@@ -65,26 +91,187 @@ describe('PrismaJobRunStore', () => {
 
   it('when clients of one run save their stats concurrently, then no entry is lost', async () => {
     const { run } = await runs.enqueue('import', 'all', 'manual');
-    const slugs = Array.from({ length: 12 }, (_, i) => `client-${i}`);
-    await runs.addClients(run.id, slugs);
+    const clients = targets(12);
+    await runs.addClients(run.id, clients);
 
-    await Promise.all(slugs.flatMap((slug) => [1, 2, 3].map((pages) => runs.saveClientStats(run.id, slug, clientStats('running', pages)))));
+    await Promise.all(clients.flatMap(({ slug }) => [1, 2, 3].map((pages) => runs.saveClientStats(run.id, slug, clientStats('running', pages)))));
 
-    const stored = await runs.findById(run.id);
-    expect(Object.keys(stored!.stats).sort()).to.deep.equal([...slugs].sort());
-    expect(Object.values(stored!.stats).every((s) => s.status === 'running')).to.equal(true);
+    const rows = await clientRows(run.id);
+    expect(rows.map((r) => r.slug)).to.deep.equal(clients.map((c) => c.slug));
+    expect(rows.every((r) => r.status === 'running' && r.stats.status === 'running')).to.equal(true);
+    expect((await runRow(run.id)).stats).to.deep.equal({});
+  });
+
+  it('when 1,000 clients are added in one call, then each gets its queued row with its client id', async () => {
+    const { run } = await runs.enqueue('import', 'all', 'manual');
+    const clients = targets(1000);
+
+    await runs.addClients(run.id, clients);
+
+    const rows = await clientRows(run.id);
+    expect(rows).to.have.length(1000);
+    expect(rows.map((r) => [r.slug, r.client_id])).to.deep.equal(clients.map((c) => [c.slug, c.clientId]));
+    expect(rows.every((r) => r.status === 'queued' && r.started_at === null)).to.equal(true);
+    expect(rows[0]!.stats).to.deep.equal(clientStats('queued'));
+    expect(await runs.targetsOf(run.id)).to.deep.equal(clients);
+    expect((await runs.tally(run.id)).byStatus).to.deep.equal({ queued: 1000, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
   });
 
   it('when clients are added again, then entries already under way are kept', async () => {
     const { run } = await runs.enqueue('import', 'all', 'manual');
-    await runs.addClients(run.id, ['acme']);
+    const [acme, globex] = [{ slug: 'acme', clientId: randomUUID() }, { slug: 'globex', clientId: randomUUID() }];
+    await runs.addClients(run.id, [acme]);
     await runs.saveClientStats(run.id, 'acme', clientStats('running', 4));
 
-    await runs.addClients(run.id, ['acme', 'globex']);
+    await runs.addClients(run.id, [acme, globex]);
 
-    const stored = await runs.findById(run.id);
-    expect(stored!.stats.acme).to.include({ status: 'running', pages: 4 });
-    expect(stored!.stats.globex).to.include({ status: 'queued', pages: 0 });
+    expect(await runs.findClient(run.id, 'acme')).to.include({ status: 'running', pages: 4 });
+    expect(await runs.findClient(run.id, 'globex')).to.include({ status: 'queued', pages: 0 });
+    expect(await runs.findClient(run.id, 'nobody')).to.equal(null);
+    expect(await runs.targetsOf(run.id)).to.deep.equal([acme, globex]);
+  });
+
+  it('when clients are added to a run that has ended, then none is recorded', async () => {
+    const { run } = await runs.enqueue('import', 'all', 'manual');
+    await runs.finish(run.id, 'cancelled', null);
+
+    await runs.addClients(run.id, targets(3));
+
+    expect(await clientRows(run.id)).to.deep.equal([]);
+  });
+
+  it('when a client recorded without a client id (its client deleted before a migration) is added again, then the repeat succeeds and keeps it', async () => {
+    const { run } = await runs.enqueue('import', 'all', 'manual');
+    await runs.saveClientStats(run.id, 'gone', clientStats('queued'));
+    const recorded = await runs.targetsOf(run.id);
+
+    await runs.addClients(run.id, recorded);
+
+    expect((await clientRows(run.id)).map((r) => [r.slug, r.client_id])).to.deep.equal([['gone', null]]);
+  });
+
+  it('when a client saves its stats, then only its own row changes, and it is told to go on', async () => {
+    const { run } = await runs.enqueue('import', 'all', 'manual');
+    await runs.markRunning(run.id);
+    await runs.addClients(run.id, targets(50));
+    await sql().query(`UPDATE job_run_clients SET updated_at = '2026-01-01T00:00:00Z' WHERE run_id = $1`, [run.id]);
+    const before = await clientRows(run.id);
+    const runBefore = await runRow(run.id);
+    const stats = clientStats('running', 3, { startedAt: '2026-11-01T10:00:00.000Z', tickets: 250, cursorAfter: '2026-10-31T00:00:00.000Z' });
+
+    const answer = await runs.saveClientStats(run.id, 'client-0017', stats);
+
+    expect(answer).to.deep.equal({ stopRequested: false });
+    const after = await clientRows(run.id);
+    const changed = after.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[i]));
+    expect(changed.map((r) => r.slug)).to.deep.equal(['client-0017']);
+    expect(changed[0]).to.deep.include({ status: 'running', stats, started_at: new Date('2026-11-01T10:00:00.000Z') });
+    expect(changed[0]!.updated_at.getTime()).to.be.greaterThan(new Date('2026-01-01T00:00:00Z').getTime());
+    expect(await runRow(run.id)).to.deep.equal(runBefore);
+  });
+
+  it('when the run is cancelled while running, or has ended, then a client saving its stats is told to stop', async () => {
+    const cancelled = (await runs.enqueue('import', 'acme', 'manual')).run;
+    await runs.markRunning(cancelled.id);
+    const ended = (await runs.enqueue('import', 'globex', 'manual')).run;
+    await runs.markRunning(ended.id);
+    const goingOn = (await runs.enqueue('import', 'initech', 'manual')).run;
+    await runs.markRunning(goingOn.id);
+
+    await runs.requestCancel(cancelled.id);
+    await runs.finish(ended.id, 'failed', 'by hand');
+
+    expect(await runs.saveClientStats(cancelled.id, 'acme', clientStats('running', 1))).to.deep.equal({ stopRequested: true });
+    expect(await runs.saveClientStats(ended.id, 'globex', clientStats('running', 1))).to.deep.equal({ stopRequested: true });
+    expect(await runs.saveClientStats(goingOn.id, 'initech', clientStats('running', 1))).to.deep.equal({ stopRequested: false });
+    expect(await runs.findClient(cancelled.id, 'acme')).to.include({ status: 'running', pages: 1 });
+  });
+
+  describe('reading a large run', () => {
+    /** A running run of 250 clients: 1–200 succeeded, 201–230 failed, 231–250 running; client i counts i tickets, updated i seconds into the day. */
+    async function aRunOf250Clients(): Promise<string> {
+      const { run } = await runs.enqueue('import', 'all', 'manual');
+      await runs.markRunning(run.id);
+      const clients = targets(250);
+      await runs.addClients(run.id, clients);
+      for (const [k, { slug }] of clients.entries()) {
+        const i = k + 1;
+        const status = i <= 200 ? 'succeeded' : i <= 230 ? 'failed' : 'running';
+        await runs.saveClientStats(run.id, slug, clientStats(status, 1, { tickets: i, messages: 2 * i, upstreamRequests: i + 1, ...(status === 'failed' ? { error: `error of ${slug}` } : {}) }));
+      }
+      await sql().query(`UPDATE job_run_clients SET updated_at = '2026-11-01T00:00:00Z'::timestamptz + substr(slug, 8)::int * interval '1 second' WHERE run_id = $1`, [run.id]);
+      return run.id;
+    }
+    const sum = (f: (i: number) => number) => Array.from({ length: 250 }, (_, k) => f(k + 1)).reduce((a, b) => a + b, 0);
+    const slugsFrom = (first: number, count: number) => Array.from({ length: count }, (_, k) => `client-${String(first + k).padStart(4, '0')}`);
+
+    it('when a run of 250 clients is summarized, then the counts by status and the totals cover all of them, and the first 20 failures are named', async () => {
+      const runId = await aRunOf250Clients();
+      const other = (await runs.enqueue('import', 'acme', 'manual')).run.id;
+      const empty = (await runs.enqueue('contacts-sync', 'acme', 'manual')).run.id;
+      await runs.addClients(other, [{ slug: 'acme', clientId: randomUUID() }]);
+
+      const summaries = await runs.summarize([runId, other, empty]);
+
+      const summary = summaries.get(runId)!;
+      expect(summary.clients).to.equal(250);
+      expect(summary.byStatus).to.deep.equal({ queued: 0, running: 20, succeeded: 200, failed: 30, cancelled: 0 });
+      expect(summary.totals).to.deep.include({ pages: 250, tickets: sum((i) => i), messages: sum((i) => 2 * i), upstreamRequests: sum((i) => i + 1), retries: 0, contacts: 0 });
+      expect(summary.failures).to.deep.equal(slugsFrom(201, 20).map((slug) => ({ slug, error: `error of ${slug}` })));
+      expect(summaries.get(other)).to.deep.include({ clients: 1, failures: [] });
+      expect(summaries.has(empty)).to.equal(false);
+      expect(await runs.summarize([])).to.deep.equal(new Map());
+    });
+
+    it('when a run of 250 clients is tallied, then it counts each status and names the first 20 failures in slug order', async () => {
+      const runId = await aRunOf250Clients();
+
+      const tally = await runs.tally(runId);
+
+      expect(tally).to.deep.equal({
+        clients: 250,
+        byStatus: { queued: 0, running: 20, succeeded: 200, failed: 30, cancelled: 0 },
+        failures: slugsFrom(201, 20).map((slug) => ({ slug, error: `error of ${slug}` })),
+      });
+    });
+
+    it('when the recent clients of runs are asked for, then each run gives at most the limit, most recently updated first', async () => {
+      const runId = await aRunOf250Clients();
+      const small = (await runs.enqueue('import', 'acme', 'manual')).run.id;
+      await runs.addClients(small, [{ slug: 'acme', clientId: randomUUID() }]);
+
+      const recent = await runs.recentClients([runId, small], 100);
+
+      expect(recent.get(runId)!.map((c) => c.slug)).to.deep.equal(slugsFrom(151, 100).reverse());
+      expect(recent.get(runId)![0]!.stats).to.deep.include({ status: 'running', tickets: 250 });
+      expect(recent.get(small)!.map((c) => c.slug)).to.deep.equal(['acme']);
+      expect(await runs.recentClients([], 100)).to.deep.equal(new Map());
+    });
+
+    it('when the clients of a run are listed page by page, then they come in slug order, filtered by status when asked', async () => {
+      const runId = await aRunOf250Clients();
+
+      const first = await runs.listClients(runId, { limit: 100 });
+      const third = await runs.listClients(runId, { after: 'client-0200', limit: 100 });
+      const failed = await runs.listClients(runId, { status: 'failed', after: 'client-0210', limit: 5 });
+
+      expect(first.map((c) => c.slug)).to.deep.equal(slugsFrom(1, 100));
+      expect(first[0]!.stats).to.deep.include({ status: 'succeeded', tickets: 1 });
+      expect(third.map((c) => c.slug)).to.deep.equal(slugsFrom(201, 50));
+      expect(failed.map((c) => [c.slug, c.stats.status])).to.deep.equal(slugsFrom(211, 5).map((slug) => [slug, 'failed']));
+    });
+
+    it('when the run finishes, then every client\'s stats are copied into its stats, keyed by slug', async () => {
+      const runId = await aRunOf250Clients();
+      const rows = await clientRows(runId);
+
+      expect(await runs.finish(runId, 'failed', 'some failed')).to.equal(true);
+
+      const run = await runs.findById(runId);
+      expect(run).to.include({ status: 'failed', error: 'some failed' });
+      expect(Object.keys(run!.stats)).to.deep.equal(rows.map((r) => r.slug));
+      expect(run!.stats).to.deep.equal(Object.fromEntries(rows.map((r) => [r.slug, r.stats])));
+    });
   });
 
   it('when a run finishes, then a second finish is refused and the first status stays', async () => {
@@ -113,6 +300,47 @@ describe('PrismaJobRunStore', () => {
     expect(markedRunning).to.include({ status: 'running', finishedAt: null });
     expect(markedRunning?.cancelRequestedAt).to.be.instanceOf(Date);
     expect(await runs.requestCancel('00000000-0000-4000-8000-000000000000')).to.equal(null);
+  });
+
+  it('when a queued run is cancelled, then its clients are cancelled with it and copied into its stats; a running run\'s clients are left to stop themselves', async () => {
+    const queued = (await runs.enqueue('import', 'all', 'manual')).run;
+    await runs.addClients(queued.id, targets(3));
+    const running = (await runs.enqueue('import', 'acme', 'manual')).run;
+    await runs.markRunning(running.id);
+    await runs.addClients(running.id, [{ slug: 'acme', clientId: randomUUID() }]);
+    await runs.saveClientStats(running.id, 'acme', clientStats('running', 2));
+
+    await runs.requestCancel(queued.id);
+    await runs.requestCancel(running.id);
+
+    const rows = await clientRows(queued.id);
+    expect(rows.map((r) => [r.status, r.stats.status])).to.deep.equal([['cancelled', 'cancelled'], ['cancelled', 'cancelled'], ['cancelled', 'cancelled']]);
+    const run = await runs.findById(queued.id);
+    expect(run!.status).to.equal('cancelled');
+    expect(run!.stats).to.deep.equal(Object.fromEntries(rows.map((r) => [r.slug, r.stats])));
+    expect(await runs.findClient(running.id, 'acme')).to.include({ status: 'running', pages: 2 });
+    expect((await runRow(running.id)).stats).to.deep.equal({});
+  });
+
+  it('when another run of the kind succeeded on the client having started since, then it covers the client; not otherwise', async () => {
+    const since = await runs.currentTime();
+    const mine = (await runs.enqueue('import', 'acme', 'manual')).run;
+    const covering = (await runs.enqueue('import', 'all', 'manual')).run;
+    const otherKind = (await runs.enqueue('contacts-sync', 'all', 'manual')).run;
+    const failedRun = (await runs.enqueue('import', 'beta', 'manual')).run;
+    const later = new Date(since.getTime() + 1000).toISOString();
+    const earlier = new Date(since.getTime() - 1000).toISOString();
+    await runs.saveClientStats(mine.id, 'acme', clientStats('succeeded', 1, { startedAt: later }));
+    await runs.saveClientStats(covering.id, 'acme', clientStats('succeeded', 1, { startedAt: later }));
+    await runs.saveClientStats(covering.id, 'early', clientStats('succeeded', 1, { startedAt: earlier }));
+    await runs.saveClientStats(otherKind.id, 'beta', clientStats('succeeded', 1, { startedAt: later }));
+    await runs.saveClientStats(failedRun.id, 'beta', clientStats('failed', 1, { startedAt: later }));
+
+    expect(await runs.findRunCoveringClient('import', 'acme', since, mine.id)).to.equal(covering.id);
+    expect(await runs.findRunCoveringClient('import', 'acme', since, covering.id)).to.equal(mine.id);
+    expect(await runs.findRunCoveringClient('import', 'early', since, mine.id)).to.equal(null);
+    expect(await runs.findRunCoveringClient('import', 'beta', since, mine.id)).to.equal(null);
+    expect(await runs.findRunCoveringClient('contacts-sync', 'beta', since, mine.id)).to.equal(otherKind.id);
   });
 
   it('when runs end (a queued one cancelled, a running one cancelled and then finished), then each end is measured once in the duration histogram', async () => {
@@ -156,9 +384,52 @@ describe('PrismaJobRunStore', () => {
     const recent = await runs.enqueue('import', 'recent', 'manual');
     await runs.finish(recent.run.id, 'succeeded', null);
 
+    await runs.addClients(old.run.id, targets(2));
+    await runs.saveClientStats(old.run.id, 'old', clientStats('succeeded', 1));
+    await runs.saveClientStats(oldButRunning.run.id, 'busy', clientStats('running', 1));
+
     const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
 
     expect(deleted).to.equal(1);
     expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'recent']);
+    expect(await clientRows(old.run.id)).to.deep.equal([]);
+    expect((await clientRows(oldButRunning.run.id)).map((r) => r.slug)).to.deep.equal(['busy']);
+  });
+
+  it('when the migration runs over existing runs, then each client of their stats gets its own row, and runs under way keep them there only', async () => {
+    const migration = await readFile(new URL('../../../prisma/migrations/20261201000300_job_run_clients/migration.sql', import.meta.url), 'utf8');
+    const db = await sql().connect();
+    try {
+      await db.query('BEGIN');
+      // The tables as they were before the migration, in a schema of their own, dropped with the rollback.
+      await db.query(`CREATE SCHEMA before_job_run_clients; SET LOCAL search_path = before_job_run_clients;
+        CREATE TABLE clients (LIKE public.clients INCLUDING ALL); CREATE TABLE job_runs (LIKE public.job_runs INCLUDING ALL)`);
+      const acmeId = randomUUID();
+      await db.query(`INSERT INTO clients (id, slug, name, api_base_url, api_token) VALUES ($1, 'acme', 'acme', 'https://acme.example', 'secret')`, [acmeId]);
+      const finished = { acme: clientStats('succeeded', 3, { startedAt: '2026-11-30T10:00:00.000Z', tickets: 7 }), gone: clientStats('failed', 1, { error: 'boom' }) };
+      const underWay = { acme: clientStats('running', 2, { startedAt: '2026-12-01T09:00:00.000Z' }) };
+      const { rows: ids } = await db.query<{ id: string }>(
+        `INSERT INTO job_runs (kind, slug, status, trigger, stats) VALUES ('import', 'all', 'succeeded', 'manual', $1), ('import', 'acme', 'running', 'manual', $2), ('import', 'beta', 'queued', 'manual', '{}') RETURNING id`,
+        [JSON.stringify(finished), JSON.stringify(underWay)],
+      );
+      const [finishedId, underWayId, queuedId] = ids.map((r) => r.id);
+
+      await db.query(migration);
+
+      const { rows } = await db.query<{ run_id: string; slug: string; client_id: string | null; status: string; stats: ClientRunStats; started_at: Date | null }>(
+        'SELECT run_id, slug, client_id, status, stats, started_at FROM job_run_clients ORDER BY run_id = $1 DESC, slug',
+        [finishedId],
+      );
+      expect(rows).to.deep.equal([
+        { run_id: finishedId, slug: 'acme', client_id: acmeId, status: 'succeeded', stats: finished.acme, started_at: new Date('2026-11-30T10:00:00.000Z') },
+        { run_id: finishedId, slug: 'gone', client_id: null, status: 'failed', stats: finished.gone, started_at: null },
+        { run_id: underWayId, slug: 'acme', client_id: acmeId, status: 'running', stats: underWay.acme, started_at: new Date('2026-12-01T09:00:00.000Z') },
+      ]);
+      const { rows: runsAfter } = await db.query<{ id: string; stats: unknown }>('SELECT id, stats FROM job_runs');
+      expect(Object.fromEntries(runsAfter.map((r) => [r.id, r.stats]))).to.deep.equal({ [finishedId!]: finished, [underWayId!]: {}, [queuedId!]: {} });
+    } finally {
+      await db.query('ROLLBACK');
+      db.release();
+    }
   });
 });

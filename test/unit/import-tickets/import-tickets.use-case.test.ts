@@ -8,6 +8,7 @@ import { aClient, aTicket, at, manyMessages, manyTickets } from '../../fakes/bui
 import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
 import { InMemoryTicketSource } from '../../fakes/in-memory-ticket-source.js';
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
+import { settle } from '../../support/settle.js';
 
 const CURSOR = CURSOR_KEYS.ticketsLastImportAt;
 
@@ -288,26 +289,33 @@ describe('ImportTicketsUseCase', () => {
   });
 
   describe('checkpoints', () => {
-    it('when the upstream fails on a page, then the cursor is the last updatedAt of the last stored page and a rerun completes with nothing stored twice', async () => {
+    it('when the upstream fails on a page, then the messages still pending are abandoned, the cursor covers what was stored, and a rerun completes with nothing stored twice', async () => {
       const { sut, client, source, store, cursors, upstream } = makeSut({ pageSize: 10 });
       upstream(manyTickets(35, (i) => at(i)), 1);
-      // Requests: from start (t1..t10), from t10 (t10..t19), from t19 (fails).
-      source.onListTickets = ({ call }) => {
-        if (call === 3) throw new UpstreamUnavailableError('upstream kept failing');
-      };
+      // Listings: from start (t1..t10), from t10 (t10..t19), from t19 (held, then failed). The second page's messages are held too.
+      source.hold = (r) => (r.kind === 'tickets' && r.query.updatedAtFrom >= at(19)) || (r.kind === 'messages' && r.ticketUuid >= 't-0011');
+      const run = sut.execute(client);
+      await source.whenHeld(10);
+      for (const uuid of ['t-0011', 't-0012', 't-0013', 't-0014', 't-0015']) source.heldMessages(uuid).release();
+      await settle();
+      const listing = source.held.find((h) => h.request.kind === 'tickets')!;
+      const requestsBefore = source.requests.length;
 
-      const failure = await sut.execute(client).then(() => null, (error: unknown) => error);
+      listing.fail(new UpstreamUnavailableError('upstream kept failing'));
+      const failure = await run.then(() => null, (error: unknown) => error);
 
       expect(failure).to.be.instanceOf(UpstreamUnavailableError);
-      expect(cursors.value(client.id, CURSOR)).to.equal(at(19).toISOString());
-      const storedBeforeRerun = store.tickets(client.id).map((t) => t.updatedAt.getTime());
-      expect(Math.max(...storedBeforeRerun)).to.equal(at(19).getTime());
-      expect(storedBeforeRerun).to.have.length(19);
+      expect(source.requests.length).to.equal(requestsBefore);
+      expect(source.held).to.deep.equal([]);
+      expect(source.messageRequests().filter((r) => r.outcome === 'aborted').map((r) => r.ticketUuid)).to.deep.equal(['t-0016', 't-0017', 't-0018', 't-0019']);
+      expect(cursors.value(client.id, CURSOR)).to.equal(at(15).toISOString());
+      const storedBeforeRerun = store.tickets(client.id).map((t) => t.uuid).sort();
+      expect(storedBeforeRerun).to.deep.equal(manyTickets(15, (i) => at(i)).map((t) => t.uuid));
 
-      source.onListTickets = undefined;
+      source.hold = undefined;
       const report = await sut.execute(client);
 
-      expect(report.cursorBefore).to.equal(at(19).toISOString());
+      expect(report.cursorBefore).to.equal(at(15).toISOString());
       expect(store.tickets(client.id)).to.have.length(35);
       expect([...countBy(store.savedUuids(client.id)).values()].every((n) => n === 1)).to.equal(true);
       expect(store.messages(client.id, 't-0019')).to.have.length(1);
@@ -333,7 +341,7 @@ describe('ImportTicketsUseCase', () => {
       expect(cursors.history(client.id, CURSOR)).to.deep.equal([at(5), at(6)].map((d) => d.toISOString()));
     });
 
-    it('when the store fails on a page, then the cursor stays at the last stored page and a rerun completes with nothing stored twice', async () => {
+    it('when a store write fails, then the cursor stays over the tickets stored before it and a rerun completes with nothing stored twice', async () => {
       const { sut, client, store, cursors, upstream } = makeSut({ pageSize: 10 });
       upstream(manyTickets(35, (i) => at(i)), 1);
       store.onSave = ({ call }) => {
@@ -342,10 +350,13 @@ describe('ImportTicketsUseCase', () => {
 
       const failure = await sut.execute(client).then(() => null, (error: unknown) => error);
 
-      expect(failure).to.be.instanceOf(Error);
-      expect(cursors.value(client.id, CURSOR)).to.equal(at(10).toISOString());
-      expect(cursors.history(client.id, CURSOR)).to.deep.equal([at(10).toISOString()]);
-      expect(store.tickets(client.id)).to.have.length(10);
+      expect(failure).to.be.instanceOf(Error).with.property('message', 'database went away');
+      // Only the first write went through (the second failed whole), and nothing was written after it.
+      expect(store.saves).to.have.length(1);
+      const stored = store.savedUuids(client.id);
+      expect(stored).to.deep.equal(manyTickets(stored.length, (i) => at(i)).map((t) => t.uuid));
+      expect(cursors.history(client.id, CURSOR)).to.deep.equal([at(stored.length).toISOString()]);
+      expect(store.tickets(client.id)).to.have.length(stored.length);
 
       store.onSave = undefined;
       await sut.execute(client);
@@ -355,18 +366,22 @@ describe('ImportTicketsUseCase', () => {
       expect(cursors.value(client.id, CURSOR)).to.equal(at(35).toISOString());
     });
 
-    it('when fetching messages fails with an upstream error, then the page is not stored and the cursor does not move past it', async () => {
+    it('when fetching messages fails with an upstream error, then the tickets fetched before are stored, the failed one is not, and the cursor stops just before it', async () => {
       const { sut, client, source, store, cursors, upstream } = makeSut({ pageSize: 10 });
       upstream(manyTickets(25, (i) => at(i)), 1);
-      source.onListMessages = ({ ticketUuid }) => {
-        if (ticketUuid === 't-0015') throw new UpstreamUnavailableError('upstream kept failing');
-      };
+      source.hold = (r) => r.kind === 'messages' && r.ticketUuid >= 't-0011';
+      const run = sut.execute(client);
+      await source.whenHeld(10);
+      for (const uuid of ['t-0011', 't-0012', 't-0013', 't-0014', 't-0017']) source.heldMessages(uuid).release();
+      await settle();
 
-      const failure = await sut.execute(client).then(() => null, (error: unknown) => error);
+      source.heldMessages('t-0015').fail(new UpstreamUnavailableError('upstream kept failing'));
+      const failure = await run.then(() => null, (error: unknown) => error);
 
       expect(failure).to.be.instanceOf(UpstreamUnavailableError);
-      expect(cursors.value(client.id, CURSOR)).to.equal(at(10).toISOString());
-      expect(store.ticket(client.id, 't-0011')).to.equal(undefined);
+      expect(store.tickets(client.id).map((t) => t.uuid).sort()).to.deep.equal([...manyTickets(14, (i) => at(i)).map((t) => t.uuid), 't-0017']);
+      expect(cursors.value(client.id, CURSOR)).to.equal(at(14).toISOString());
+      expect(store.ticket(client.id, 't-0015')).to.equal(undefined);
     });
 
     it('when the run completes, then the cursor is the greatest stored updatedAt, not the clock', async () => {
@@ -407,8 +422,8 @@ describe('ImportTicketsUseCase', () => {
   });
 
   describe('progress', () => {
-    it('when the scan spans several pages, then onProgress is called once per page with the running totals', async () => {
-      const { sut, client, upstream } = makeSut({ pageSize: 10 });
+    it('when the scan spans several pages, then onProgress is called once per checkpoint with the running totals of what is stored', async () => {
+      const { sut, client, store, cursors, upstream } = makeSut({ pageSize: 10 });
       upstream(manyTickets(25, (i) => at(i)), 1);
       const progress: ImportTicketsReport[] = [];
 
@@ -416,14 +431,16 @@ describe('ImportTicketsUseCase', () => {
         progress.push({ ...r });
       });
 
-      expect(progress.map((p) => p.pages)).to.deep.equal([1, 2, 3]);
-      expect(progress.map((p) => p.cursorAfter)).to.deep.equal([at(10), at(19), at(25)].map((d) => d.toISOString()));
-      expect(progress.map((p) => p.tickets)).to.deep.equal([10, 19, 25]);
-      expect(progress.map((p) => [p.listedTickets, p.expectedTickets])).to.deep.equal([
-        [10, 25],
-        [19, 25],
-        [25, 25],
-      ]);
+      // Every ticket is new, so each checkpoint follows one write; messages complete in listing order here.
+      const stored = store.saves.map((s) => s.entries.length).map((_, i, sizes) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0));
+      expect(stored.length).to.be.greaterThan(1);
+      expect(progress.map((p) => p.tickets)).to.deep.equal(stored);
+      expect(progress.map((p) => p.messages)).to.deep.equal(stored);
+      expect(progress.map((p) => [p.listedTickets, p.expectedTickets])).to.deep.equal(stored.map((n) => [n, 25]));
+      expect(progress.map((p) => p.cursorAfter)).to.deep.equal(stored.map((n) => at(n).toISOString()));
+      expect(cursors.history(client.id, CURSOR)).to.deep.equal(stored.map((n) => at(n).toISOString()));
+      const pages = progress.map((p) => p.pages);
+      expect(pages.every((n, i) => n >= 1 && n <= 3 && (i === 0 || n >= pages[i - 1]!))).to.equal(true);
       expect(report).to.deep.equal({ pages: 3, tickets: 25, messages: 25, skippedTickets: 0, listedTickets: 25, expectedTickets: 25, cursorBefore: null, cursorAfter: at(25).toISOString() });
     });
 

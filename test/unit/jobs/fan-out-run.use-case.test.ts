@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
 import type { Client } from '../../../src/domain/clients/client.js';
-import type { JobKind } from '../../../src/domain/jobs/job-run.js';
+import type { ClientRunStats, JobKind } from '../../../src/domain/jobs/job-run.js';
 import { aClient } from '../../fakes/builders.js';
 import { InMemoryClientRepository } from '../../fakes/in-memory-client-repository.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
@@ -22,7 +22,7 @@ function makeSut() {
   return { sut, runs, clients, scheduler, withClient, queue };
 }
 
-const QUEUED_ENTRY = { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
+const QUEUED_ENTRY: ClientRunStats = { status: 'queued', pages: 0, upstreamRequests: 0, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null };
 
 describe('FanOutRunUseCase', () => {
   it('when the run targets all clients, then every active client gets a client job and a queued entry, and inactive ones none', async () => {
@@ -40,7 +40,11 @@ describe('FanOutRunUseCase', () => {
     ]);
     const run = runs.run(runId);
     expect(run.status).to.equal('queued');
-    expect(run.stats).to.deep.equal({ acme: QUEUED_ENTRY, beta: QUEUED_ENTRY });
+    expect(runs.clientStats(runId)).to.deep.equal({ acme: QUEUED_ENTRY, beta: QUEUED_ENTRY });
+    expect(await runs.targetsOf(runId)).to.deep.equal([
+      { slug: 'acme', clientId: acme.id },
+      { slug: 'beta', clientId: beta.id },
+    ]);
   });
 
   it('when the run targets one active slug, then only that client gets a client job', async () => {
@@ -53,7 +57,7 @@ describe('FanOutRunUseCase', () => {
 
     expect(scheduler.scheduledClientJobs.map(({ runId, clientId }) => ({ runId, clientId }))).to.deep.equal([{ runId, clientId: acme.id }]);
     expect(scheduler.clientCalls.map((c) => c.run.id)).to.deep.equal([runId]);
-    expect(Object.keys(runs.run(runId).stats)).to.deep.equal(['acme']);
+    expect(Object.keys(runs.clientStats(runId))).to.deep.equal(['acme']);
   });
 
   it('when the slug is unknown, then the run succeeds at once having processed nothing and no client is scheduled', async () => {
@@ -97,6 +101,7 @@ describe('FanOutRunUseCase', () => {
     const beta = withClient({ slug: 'beta' });
     const runId = await queue('import', 'all');
     await sut.execute(runId);
+    await runs.saveClientStats(runId, 'acme', { ...QUEUED_ENTRY, status: 'running', pages: 2 });
     const before = runs.run(runId);
 
     await sut.execute(runId);
@@ -106,6 +111,46 @@ describe('FanOutRunUseCase', () => {
       { runId, clientId: beta.id },
     ]);
     expect(runs.run(runId)).to.deep.equal(before);
+    expect(runs.clientStats(runId)).to.deep.equal({ acme: { ...QUEUED_ENTRY, status: 'running', pages: 2 }, beta: QUEUED_ENTRY });
+  });
+
+  it('when the fan-out repeats after a client finished, then only the clients not finished are scheduled again, with the client ids first recorded', async () => {
+    const { sut, runs, clients, scheduler, withClient, queue } = makeSut();
+    const acme = withClient({ slug: 'acme' });
+    const beta = withClient({ slug: 'beta' });
+    const runId = await queue('import', 'all');
+    await sut.execute(runId);
+    await runs.saveClientStats(runId, 'acme', { ...QUEUED_ENTRY, status: 'succeeded' });
+    // A client registered after the first fan-out is not part of this run.
+    withClient({ slug: 'late' });
+    clients.seed(aClient({ slug: 'beta', id: 'another-id' }));
+
+    await sut.execute(runId);
+
+    expect(scheduler.clientCalls.map((c) => c.clients)).to.deep.equal([
+      [
+        { slug: 'acme', clientId: acme.id },
+        { slug: 'beta', clientId: beta.id },
+      ],
+      [{ slug: 'beta', clientId: beta.id }],
+    ]);
+    expect(Object.keys(runs.clientStats(runId))).to.deep.equal(['acme', 'beta']);
+  });
+
+  it('when the fan-out repeats after every client finished, then nothing is scheduled and the run ends as its clients did', async () => {
+    const { sut, runs, scheduler, withClient, queue } = makeSut();
+    withClient({ slug: 'acme' });
+    withClient({ slug: 'beta' });
+    const runId = await queue('import', 'all');
+    await sut.execute(runId);
+    await runs.saveClientStats(runId, 'acme', { ...QUEUED_ENTRY, status: 'succeeded' });
+    await runs.saveClientStats(runId, 'beta', { ...QUEUED_ENTRY, status: 'failed', error: 'upstream rejected the token' });
+
+    await sut.execute(runId);
+
+    expect(scheduler.clientCalls).to.have.length(1);
+    expect(runs.run(runId)).to.deep.include({ status: 'failed', error: 'beta: upstream rejected the token' });
+    expect(runs.run(runId).stats).to.deep.equal(runs.clientStats(runId));
   });
 
   for (const status of ['running', 'succeeded', 'failed', 'cancelled'] as const) {

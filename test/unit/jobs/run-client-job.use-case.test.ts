@@ -21,9 +21,10 @@ import { InMemoryTicketSource, type ListTicketsHook } from '../../fakes/in-memor
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
 import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
 import { recordingLogger } from '../../support/recording-logger.js';
+import { deferred, settle, settledNow } from '../../support/settle.js';
 
-function makeSut({ pageSize = 10 } = {}) {
-  const runs = new InMemoryJobRunStore();
+function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: FakeClock } = {}) {
+  const runs = new InMemoryJobRunStore(runsClock ? () => runsClock.now() : undefined);
   const clients = new InMemoryClientRepository();
   const usage = new FakeUpstreamUsage();
   const logger = recordingLogger();
@@ -40,7 +41,7 @@ function makeSut({ pageSize = 10 } = {}) {
   contactSource.onListContacts = ({ client }) => usage.add(client.id, { requests: 1 });
   const importTickets = new ImportTicketsUseCase(ticketSource, ticketStore, cursors, { importStartAt: null, pageSize });
   const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors);
-  const clock = new FakeClock();
+  const clock = runsClock ?? new FakeClock();
   const endRun = new EndRunWhenClientsFinish(runs);
   const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, importTickets, syncContacts, endRun);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
@@ -72,11 +73,6 @@ function makeSut({ pageSize = 10 } = {}) {
   return { sut, runs, clients, usage, logger, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, withClient, fannedOut, runClientJobs, onTicketListing };
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe('RunClientJobUseCase', () => {
   it('when every client job of an all-clients run has run, then each active client is imported and the run succeeds', async () => {
@@ -115,24 +111,23 @@ describe('RunClientJobUseCase', () => {
   });
 
   it('when a client imports several pages, then its stats are recorded at every checkpoint', async () => {
-    const { runs, ticketSource, withClient, fannedOut, runClientJobs } = makeSut({ pageSize: 10 });
-    withClient({ slug: 'acme' }, 25);
+    const { runs, ticketSource, ticketStore, cursors, withClient, fannedOut, runClientJobs } = makeSut({ pageSize: 10 });
+    const acme = withClient({ slug: 'acme' }, 25);
     const runId = await fannedOut('import', 'acme');
 
     await runClientJobs(runId);
 
     const progress = runs.statsSaves.filter((s) => s.id === runId && s.slug === 'acme').map((s) => s.stats);
-    expect(progress.map((s) => [s.status, s.pages])).to.deep.equal([
-      ['running', 0],
-      ['running', 1],
-      ['running', 2],
-      ['running', 3],
-      ['succeeded', 3],
-    ]);
-    expect(progress.map((s) => s.cursorAfter)).to.deep.equal([null, at(10), at(19), at(25), at(25)].map((d) => d && d.toISOString()));
+    // Every ticket is new: each checkpoint follows one write of the tickets that completed together.
+    const stored = ticketStore.saves.map((_, i, saves) => saves.slice(0, i + 1).reduce((sum, s) => sum + s.entries.length, 0));
+    expect(stored.length).to.be.greaterThan(2);
+    expect(progress.map((s) => s.status)).to.deep.equal(['running', ...stored.map(() => 'running'), 'succeeded']);
+    expect(progress.map((s) => s.tickets ?? 0)).to.deep.equal([0, ...stored, 25]);
+    expect(progress.map((s) => s.cursorAfter)).to.deep.equal([null, ...cursors.history(acme.id, CURSOR_KEYS.ticketsLastImportAt), at(25).toISOString()]);
     expect(progress.map((s) => s.upstreamRequests)).to.satisfy((counts: number[]) => counts.every((n, i) => i === 0 || n >= counts[i - 1]!));
+    expect(progress.map((s) => s.pages)).to.satisfy((pages: number[]) => pages.every((n, i) => i === 0 || n >= pages[i - 1]!));
     const final = runs.run(runId).stats.acme!;
-    expect(final).to.include({ tickets: 25, messages: 25, skippedTickets: 0, cursorBefore: null, retries: 0, rateLimited: 0 });
+    expect(final).to.include({ pages: 3, tickets: 25, messages: 25, skippedTickets: 0, listedTickets: 25, expectedTickets: 25, cursorBefore: null, cursorAfter: at(25).toISOString(), retries: 0, rateLimited: 0 });
     expect(final.upstreamRequests).to.equal(ticketSource.requests.length);
   });
 
@@ -170,14 +165,15 @@ describe('RunClientJobUseCase', () => {
   });
 
   it('when a trigger joins a queued run after another run started the client, then the queued run still does the work', async () => {
-    const { runs, clients, withClient, fannedOut, runClientJobs, scheduler } = makeSut({ pageSize: 10 });
+    const runsClock = new FakeClock();
+    const { runs, clients, withClient, fannedOut, runClientJobs, scheduler } = makeSut({ pageSize: 10, runsClock });
     withClient({ slug: 'acme' }, 3);
-    const pause = () => new Promise((r) => setTimeout(r, 5));
+    const pause = () => runsClock.advance(1000);
     const allRun = await fannedOut('import', 'all');
     const { run: acmeRun } = await runs.enqueue('import', 'acme', 'manual');
-    await pause();
+    pause();
     await runClientJobs(allRun);
-    await pause();
+    pause();
 
     const joined = await runs.enqueue('import', 'acme', 'manual');
     await new FanOutRunUseCase(runs, clients, scheduler, new EndRunWhenClientsFinish(runs)).execute(acmeRun.id);
@@ -190,7 +186,8 @@ describe('RunClientJobUseCase', () => {
   });
 
   it('when "all" is triggered again and again while one client is busy, then that client runs one follow-up and the later runs are covered by it', async () => {
-    const { runs, withClient, fannedOut, runClientJobs, onTicketListing } = makeSut({ pageSize: 10 });
+    const runsClock = new FakeClock();
+    const { runs, withClient, fannedOut, runClientJobs, onTicketListing } = makeSut({ pageSize: 10, runsClock });
     const slow = withClient({ slug: 'slow' }, 5);
     withClient({ slug: 'fast' }, 1);
     let release!: () => void;
@@ -201,11 +198,13 @@ describe('RunClientJobUseCase', () => {
     });
     const first = await fannedOut('import', 'all');
     const firstJobs = runClientJobs(first);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
+    runsClock.advance(1000);
     // The second run starts (its fast client runs), so the third cannot coalesce into it.
     const second = await fannedOut('import', 'all');
     const secondJobs = runClientJobs(second);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
+    runsClock.advance(1000);
     const third = await fannedOut('import', 'all');
     const thirdJobs = runClientJobs(third);
 
@@ -302,41 +301,51 @@ describe('RunClientJobUseCase', () => {
 
     const midway = runs.run(runId);
     expect(midway).to.include({ status: 'running', finishedAt: null });
-    expect(midway.stats.acme!.status).to.equal('succeeded');
-    expect(midway.stats.beta!.status).to.equal('queued');
+    expect(midway.stats).to.deep.equal({});
+    expect(runs.clientStats(runId).acme!.status).to.equal('succeeded');
+    expect(runs.clientStats(runId).beta!.status).to.equal('queued');
 
     await sut.execute({ runId: runId, kind: 'import', clientId: beta.id, slug: beta.slug });
 
     const run = runs.run(runId);
     expect(run).to.include({ status: 'succeeded', error: null });
     expect(run.finishedAt).to.be.instanceOf(Date);
+    expect(run.stats).to.deep.equal(runs.clientStats(runId));
   });
 
-  it('when the run is cancelled while a client is running, then the client stops at the next page boundary with its cursor consistent with what is stored, and the run ends cancelled', async () => {
-    const { sut, runs, ticketStore, cursors, withClient, fannedOut, runClientJobs, onTicketListing } = makeSut({ pageSize: 10 });
+  it('when the run is cancelled while a client is running, then the client stops at its next checkpoint with its cursor consistent with what is stored, and the run ends cancelled', async () => {
+    const { sut, runs, ticketSource, ticketStore, cursors, withClient, fannedOut, runClientJobs } = makeSut({ pageSize: 10 });
     const acme = withClient({ slug: 'acme' }, 25);
     const runId = await fannedOut('import', 'acme');
-    onTicketListing(async ({ call }) => {
-      if (call === 1) await runs.requestCancel(runId);
-    });
+    // The first page's messages answer; the second page's are held.
+    ticketSource.hold = (r) => r.kind === 'messages' && r.ticketUuid > 'acme-0010';
+    const jobs = runClientJobs(runId);
+    await ticketSource.whenHeld(10);
+    await settle();
+    expect(ticketStore.tickets(acme.id)).to.have.length(10);
 
-    await runClientJobs(runId);
+    await runs.requestCancel(runId);
+    // The next ticket to complete is stored; its checkpoint sees the cancel and stops the rest at once.
+    ticketSource.heldMessages('acme-0011').release();
+    await jobs;
 
     const run = runs.run(runId);
     expect(run).to.include({ status: 'cancelled', error: null });
     expect(run.finishedAt).to.be.instanceOf(Date);
-    expect(run.stats.acme).to.include({ status: 'cancelled', pages: 1, tickets: 10, cursorAfter: at(10).toISOString() });
+    expect(run.stats.acme).to.include({ status: 'cancelled', tickets: 11, messages: 11, cursorAfter: at(11).toISOString() });
     expect(run.stats.acme!.error).to.equal(undefined);
+    expect(ticketSource.held).to.deep.equal([]);
+    // In flight and abandoned: the rest of the second page, and the third page's tickets that took the first page's room.
+    expect(ticketSource.messageRequests().filter((r) => r.outcome === 'aborted').map((r) => r.ticketUuid)).to.deep.equal(manyTickets(25, (i) => at(i), 'acme').slice(11).map((t) => t.uuid));
     const stored = ticketStore.tickets(acme.id);
-    expect(stored).to.have.length(10);
-    expect(cursors.value(acme.id, CURSOR_KEYS.ticketsLastImportAt)).to.equal(at(10).toISOString());
-    expect(Math.max(...stored.map((t) => t.updatedAt.getTime()))).to.equal(at(10).getTime());
+    expect(stored.map((t) => t.uuid).sort()).to.deep.equal(manyTickets(11, (i) => at(i), 'acme').map((t) => t.uuid));
+    expect(cursors.value(acme.id, CURSOR_KEYS.ticketsLastImportAt)).to.equal(at(11).toISOString());
 
     // The next run resumes from that cursor and completes the import.
-    onTicketListing(() => {});
+    ticketSource.hold = undefined;
     const nextRun = await fannedOut('import', 'acme');
     await sut.execute({ runId: nextRun, kind: 'import', clientId: acme.id, slug: acme.slug });
-    expect(runs.run(nextRun).stats.acme).to.include({ status: 'succeeded', cursorBefore: at(10).toISOString(), cursorAfter: at(25).toISOString() });
+    expect(runs.run(nextRun).stats.acme).to.include({ status: 'succeeded', cursorBefore: at(11).toISOString(), cursorAfter: at(25).toISOString(), tickets: 14 });
     expect(ticketStore.tickets(acme.id)).to.have.length(25);
   });
 
@@ -445,32 +454,106 @@ describe('RunClientJobUseCase', () => {
     expect(acmeRequestsBefore).to.equal(1);
   });
 
-  it('when the shutdown signal aborts, then the client job throws after the current page, records the client back as queued, and does not end the run', async () => {
-    const { sut, runs, cursors, ticketStore, withClient, fannedOut, onTicketListing } = makeSut({ pageSize: 10 });
+  it('when the shutdown signal aborts, then the client job throws at once, having stored what was complete, records the client back as queued, and does not end the run', async () => {
+    const { sut, runs, cursors, ticketSource, ticketStore, withClient, fannedOut } = makeSut({ pageSize: 10 });
     const acme = withClient({ slug: 'acme' }, 25);
     const runId = await fannedOut('import', 'acme');
+    ticketSource.hold = (r) => r.kind === 'messages' && r.ticketUuid > 'acme-0010';
     const shutdown = new AbortController();
-    onTicketListing(({ call }) => {
-      if (call === 1) shutdown.abort(new Error('shutting down'));
-    });
+    const job = sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await ticketSource.whenHeld(10);
+    ticketSource.heldMessages('acme-0011').release();
+    ticketSource.heldMessages('acme-0012').release();
+    await settle();
 
-    let thrown: unknown;
-    await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).catch((error: unknown) => (thrown = error));
+    shutdown.abort(new Error('shutting down'));
 
-    expect(thrown).to.be.instanceOf(Error).with.property('message', 'shutting down');
+    expect(await settledNow(job)).to.equal(true);
+    expect(await job).to.be.instanceOf(Error).with.property('message', 'shutting down');
     const run = runs.run(runId);
     expect(run).to.include({ status: 'running', finishedAt: null, error: null });
-    expect(run.stats.acme).to.include({ status: 'queued', pages: 1, cursorAfter: at(10).toISOString() });
-    expect(cursors.value(acme.id, CURSOR_KEYS.ticketsLastImportAt)).to.equal(at(10).toISOString());
-    expect(ticketStore.tickets(acme.id)).to.have.length(10);
+    expect(runs.clientStats(runId).acme).to.include({ status: 'queued', tickets: 12, cursorAfter: at(12).toISOString() });
+    expect(cursors.value(acme.id, CURSOR_KEYS.ticketsLastImportAt)).to.equal(at(12).toISOString());
+    expect(ticketStore.tickets(acme.id)).to.have.length(12);
+    expect(ticketSource.held).to.deep.equal([]);
 
     // The retry resumes from the checkpoint and ends the run.
-    onTicketListing(() => {});
+    ticketSource.hold = undefined;
     await sut.execute({ runId: runId, kind: 'import', clientId: acme.id, slug: acme.slug });
 
     expect(runs.run(runId).status).to.equal('succeeded');
-    expect(runs.run(runId).stats.acme).to.include({ status: 'succeeded', cursorBefore: at(10).toISOString(), cursorAfter: at(25).toISOString() });
+    expect(runs.run(runId).stats.acme).to.include({ status: 'succeeded', cursorAfter: at(25).toISOString() });
     expect(ticketStore.tickets(acme.id)).to.have.length(25);
+  });
+
+  it('when a client job interrupted by a shutdown is run again, then its stats add up across both attempts, with the first attempt\'s start and cursor', async () => {
+    const runsClock = new FakeClock(at(1000));
+    const { sut, runs, usage, cursors, ticketSource, ticketStore, withClient, fannedOut } = makeSut({ pageSize: 10, runsClock });
+    const acme = withClient({ slug: 'acme' }, 25);
+    cursors.seed(acme.id, CURSOR_KEYS.ticketsLastImportAt, at(0).toISOString());
+    const runId = await fannedOut('import', 'acme');
+    ticketSource.hold = (r) => r.kind === 'messages' && r.ticketUuid > 'acme-0010';
+    ticketSource.onListMessages = ({ client }) => usage.add(client.id, { requests: 1, retries: 1 });
+    const shutdown = new AbortController();
+    const job = sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).catch(() => {});
+    await ticketSource.whenHeld(10);
+    ticketSource.heldMessages('acme-0011').release();
+    ticketSource.heldMessages('acme-0012').release();
+    await settle();
+    shutdown.abort(new Error('shutting down'));
+    await job;
+    const interrupted = runs.clientStats(runId).acme!;
+    const requestsOfFirstAttempt = ticketSource.requests.length;
+
+    runsClock.advance(60_000);
+    ticketSource.hold = undefined;
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug });
+
+    const first = interrupted;
+    const final = runs.run(runId).stats.acme!;
+    expect(first).to.include({ status: 'queued', startedAt: at(1000).toISOString(), cursorBefore: at(0).toISOString(), tickets: 12, messages: 12 });
+    expect(first.upstreamRequests).to.equal(requestsOfFirstAttempt);
+    // The second attempt imported the other 13 tickets (listing again the one at the cursor, unchanged).
+    expect(final).to.include({ status: 'succeeded', startedAt: at(1000).toISOString(), cursorBefore: at(0).toISOString(), cursorAfter: at(25).toISOString(), tickets: 25, messages: 25, skippedTickets: 0 });
+    expect(final.upstreamRequests).to.equal(ticketSource.requests.length);
+    expect(final.upstreamRequests).to.be.greaterThan(first.upstreamRequests);
+    expect(final.retries).to.equal(ticketSource.messageRequests().length);
+    expect(final.pages).to.be.greaterThan(first.pages);
+    // Walked: 12 then 14 (from the cursor's instant, inclusive); expected: what the first saw walked plus what the second expected.
+    expect([final.listedTickets, final.expectedTickets]).to.deep.equal([26, 26]);
+    expect(final.finishedAt).to.equal(at(1060).toISOString());
+    expect(ticketStore.tickets(acme.id)).to.have.length(25);
+    expect(new Set(ticketStore.savedUuids(acme.id)).size).to.equal(ticketStore.savedUuids(acme.id).length);
+    expect(runs.run(runId).status).to.equal('succeeded');
+  });
+
+  it('when a client job is interrupted before its first checkpoint, twice, then the resumed stats still start from the cursor the import began at', async () => {
+    const { sut, runs, cursors, ticketSource, ticketStore, withClient, fannedOut } = makeSut({ pageSize: 10 });
+    const acme = withClient({ slug: 'acme' }, 25);
+    cursors.seed(acme.id, CURSOR_KEYS.ticketsLastImportAt, at(0).toISOString());
+    const runId = await fannedOut('import', 'acme');
+    ticketSource.hold = (r) => r.kind === 'messages';
+    const interruptedAttempt = async () => {
+      const shutdown = new AbortController();
+      const job = sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug }, shutdown.signal).catch(() => {});
+      await ticketSource.whenHeld(10);
+      shutdown.abort(new Error('shutting down'));
+      await job;
+    };
+    await interruptedAttempt();
+    await interruptedAttempt();
+    expect(ticketStore.saves).to.deep.equal([]);
+    const requestsOfInterruptedAttempts = ticketSource.requests.length;
+
+    ticketSource.hold = undefined;
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: acme.slug });
+
+    const final = runs.run(runId).stats.acme!;
+    expect(final).to.include({ status: 'succeeded', cursorBefore: at(0).toISOString(), cursorAfter: at(25).toISOString(), tickets: 25 });
+    expect(final.upstreamRequests).to.equal(ticketSource.requests.length).and.to.be.greaterThan(requestsOfInterruptedAttempts);
   });
 
   it('when the run has already finished, then its client job does nothing', async () => {
