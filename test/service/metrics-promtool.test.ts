@@ -39,7 +39,7 @@ describe('The metrics exposition, as Prometheus checks it', function () {
       const port = await service.listening;
       const location = (await fetch(`http://127.0.0.1:${port}/api/jobs/import`, { method: 'POST', headers: { 'x-admin-token': ADMIN_TOKEN } })).headers.get('location');
       await waitFor(async () => {
-        const run = await (await fetch(`http://127.0.0.1:${port}${location}`, { headers: { 'x-admin-token': ADMIN_TOKEN } })).json();
+        const run = (await (await fetch(`http://127.0.0.1:${port}${location}`, { headers: { 'x-admin-token': ADMIN_TOKEN } })).json()) as { status: string };
         return FINISHED.includes(run.status);
       }, 'the import to finish');
       const exposition = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
