@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { BarProgressView, PlainProgressView } from '../../src/interfaces/cli/progress.js';
-import { progressLine, progressOf } from '../../src/interfaces/cli/run-progress.js';
+import { progressLine, progressOf, waitingForText } from '../../src/interfaces/cli/run-progress.js';
 import { aRunView } from './job-run-view-builder.js';
 
 function capture() {
@@ -37,6 +37,7 @@ describe('CLI: progress of a run', () => {
         { label: 'tickets', value: 400 },
         { label: 'messages', value: 5120 },
       ],
+      waiting: [],
     });
   });
 
@@ -50,6 +51,21 @@ describe('CLI: progress of a run', () => {
     // 200 finished, 100 halfway, 100 not started, of 400.
     expect(progress).to.deep.include({ done: 0.625, clientsFinished: 200, clients: 400 });
     expect(progress.counters).to.deep.include({ label: 'tickets', value: 9000 });
+  });
+
+  it('when clients wait for their rate budget, then the plain line names them with since when, and the bar for how long', () => {
+    const run = aRunView({
+      stats: {
+        acme: { status: 'running', waitingForBudgetSince: '2026-11-28T10:00:00.000Z' },
+        beta: { status: 'running' },
+      },
+    });
+
+    const progress = progressOf(run);
+
+    expect(progress.waiting).to.deep.equal([{ slug: 'acme', since: '2026-11-28T10:00:00.000Z' }]);
+    expect(progressLine(run)).to.match(/; waiting for the rate budget: acme since 10:00:00Z$/);
+    expect(waitingForText(progress.waiting, Date.parse('2026-11-28T10:00:42.000Z'))).to.equal('waiting for the rate budget: acme 42 s');
   });
 
   it('when a contacts sync is followed, then its counters are pages, contacts, tag links and deleted contacts', () => {

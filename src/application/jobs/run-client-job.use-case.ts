@@ -15,6 +15,9 @@ import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
 import { EndRunWhenClientsFinish } from './end-run-when-clients-finish.js';
 
+/** How often a working client's wait for its rate budget is looked at (in memory; a save only when it begins or ends). */
+const WAIT_WATCH_MS = 1000;
+
 type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt' | 'coveredBy'>;
 
 /**
@@ -84,25 +87,38 @@ export class RunClientJobUseCase {
     const startedAt = (await this.runs.currentTime()).toISOString();
     const log = this.logger.child({ jobId: run.id, kind: run.kind, client: client.slug });
     let latest: ClientWork | undefined;
-    const record = async (status: ClientRunStats['status'], error?: string) => {
-      const now = this.usage.snapshot(client.id);
-      const attempt: ClientRunStats = {
-        ...queuedClientStats(),
-        ...latest,
-        status,
-        startedAt,
-        ...(isClientFinished(status) ? { finishedAt: this.clock.now().toISOString() } : {}),
-        upstreamRequests: now.requests - before.requests,
-        retries: now.retries - before.retries,
-        rateLimited: now.rateLimited - before.rateLimited,
-        ...(error ? { error } : {}),
-      };
-      const stats = resumedClientStats(previous, attempt);
-      // An attempt stopped before its first checkpoint never learned the cursor it started from;
-      // no checkpoint has moved the cursor since, so it is the one this attempt started from.
-      const unreported = previous?.startedAt && previous.listedTickets === undefined && previous.contacts === undefined;
-      return this.runs.saveClientStats(run.id, client.slug, unreported ? { ...stats, cursorBefore: attempt.cursorBefore } : stats);
+    let waitingSince: string | undefined;
+    // Saves one after the other: a later one never lands before an earlier one.
+    let saving: Promise<unknown> = Promise.resolve();
+    const record = (status: ClientRunStats['status'], error?: string) => {
+      const save = saving.then(() => {
+        const now = this.usage.snapshot(client.id);
+        const attempt: ClientRunStats = {
+          ...queuedClientStats(),
+          ...latest,
+          status,
+          startedAt,
+          ...(isClientFinished(status) ? { finishedAt: this.clock.now().toISOString() } : {}),
+          upstreamRequests: now.requests - before.requests,
+          retries: now.retries - before.retries,
+          rateLimited: now.rateLimited - before.rateLimited,
+          ...(error ? { error } : {}),
+          ...(status === 'running' && waitingSince ? { waitingForBudgetSince: waitingSince } : {}),
+        };
+        return this.runs.saveClientStats(run.id, client.slug, resumedClientStats(previous, attempt));
+      });
+      saving = save.catch(() => {});
+      return save;
     };
+    // A client waiting for its budget reaches no checkpoint for up to a minute: its stats say
+    // so when the wait begins and ends, not at every tick.
+    const watch = setInterval(() => {
+      const since = this.usage.waitingSince(client.id)?.toISOString();
+      if (since === waitingSince) return;
+      waitingSince = since;
+      void record('running').catch(() => {});
+    }, WAIT_WATCH_MS);
+    watch.unref?.();
 
     try {
       log.info({ resumed: Boolean(previous?.startedAt) }, 'client run started');
@@ -128,6 +144,8 @@ export class RunClientJobUseCase {
       const message = describeError(error);
       log.error({ err: message, detail: errorDetail(error) }, 'client run failed');
       await record('failed', message);
+    } finally {
+      clearInterval(watch);
     }
   }
 

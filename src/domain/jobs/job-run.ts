@@ -106,11 +106,14 @@ export function resumedClientStats(previous: ClientRunStats | null, attempt: Cli
   const summed = Object.fromEntries(SUMMED_COUNTERS.flatMap((key) => (previous[key] === undefined && attempt[key] === undefined ? [] : [[key, (previous[key] ?? 0) + (attempt[key] ?? 0)]])));
   const expected = (walkedBefore: number | undefined, expectedNow: number | null | undefined) =>
     expectedNow === undefined ? undefined : expectedNow === null ? null : (walkedBefore ?? 0) + expectedNow;
+  // An attempt stopped before its first checkpoint never learned the cursor it started from; as
+  // no checkpoint has moved the cursor since, it is the one this attempt started from.
+  const reported = previous.listedTickets !== undefined || previous.contacts !== undefined;
   return {
     ...attempt,
     ...summed,
     startedAt: previous.startedAt,
-    cursorBefore: previous.cursorBefore,
+    cursorBefore: reported ? previous.cursorBefore : attempt.cursorBefore,
     ...(attempt.expectedTickets !== undefined ? { expectedTickets: expected(previous.listedTickets, attempt.expectedTickets) } : {}),
     ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(previous.contacts, attempt.expectedContacts) } : {}),
   };

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { JobRunView } from './admin-api-client.js';
-import { progressLine, progressOf } from './run-progress.js';
+import { progressLine, progressOf, waitingForText } from './run-progress.js';
 
 /** The bar's resolution: a tenth of a percent. */
 const BAR_STEPS = 1000;
@@ -42,7 +42,7 @@ export class BarProgressView implements ProgressView {
     this.bar = new cliProgress.SingleBar(
       {
         stream,
-        format: '{kind} [{bar}] {percentage}% | {finished}/{clients} clients | {status} | {counters}',
+        format: '{kind} [{bar}] {percentage}% | {finished}/{clients} clients | {status} | {counters}{waiting}',
         hideCursor: true,
         // The CLI handles Ctrl-C itself (it stops the bar, then says how to follow the job).
         gracefulExit: false,
@@ -59,6 +59,7 @@ export class BarProgressView implements ProgressView {
       finished: progress.clientsFinished,
       clients: progress.clients,
       counters: progress.counters.map(({ label, value }) => `${label} ${value}`).join(' · '),
+      waiting: progress.waiting.length ? ` | ${waitingForText(progress.waiting)}` : '',
     };
     const value = Math.floor(progress.done * BAR_STEPS);
     if (!this.started) {

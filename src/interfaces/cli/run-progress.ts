@@ -34,11 +34,16 @@ export interface RunProgress {
   clients: number;
   /** Summed over the run's clients, in display order. */
   counters: { label: string; value: number }[];
+  /** The clients shown whose requests wait for their rate budget (or a Retry-After), longest first. */
+  waiting: { slug: string; since: string }[];
 }
+
+/** How many waiting clients are named; the others are counted. */
+const WAITING_NAMED = 3;
 
 export function progressOf(run: JobRunView): RunProgress {
   const summary = run.summary;
-  if (!summary) return { status: run.status, done: 0, clientsFinished: 0, clients: 0, counters: COUNTERS[run.kind].map(([, label]) => ({ label, value: 0 })) };
+  if (!summary) return { status: run.status, done: 0, clientsFinished: 0, clients: 0, counters: COUNTERS[run.kind].map(([, label]) => ({ label, value: 0 })), waiting: [] };
   const finished = summary.byStatus.succeeded + summary.byStatus.failed + summary.byStatus.cancelled;
   // A large run shows only some of its clients: those not shown and not finished count as not started.
   const unfinishedShown = Object.values(run.stats).filter((stats) => !FINISHED_CLIENT.has(stats.status));
@@ -48,7 +53,26 @@ export function progressOf(run: JobRunView): RunProgress {
     clientsFinished: finished,
     clients: summary.clients,
     counters: COUNTERS[run.kind].map(([key, label]) => ({ label, value: summary.totals[key] })),
+    waiting: Object.entries(run.stats)
+      .flatMap(([slug, stats]) => (stats.status === 'running' && stats.waitingForBudgetSince ? [{ slug, since: stats.waitingForBudgetSince }] : []))
+      .sort((a, b) => a.since.localeCompare(b.since)),
   };
+}
+
+/** `acme waiting for its rate budget since 10:00:00Z` — stable while the wait lasts, so a plain log gets one line per wait. */
+export function waitingSinceText(waiting: RunProgress['waiting']): string {
+  if (waiting.length === 0) return '';
+  const named = waiting.slice(0, WAITING_NAMED).map(({ slug, since }) => `${slug} since ${since.slice(11, 19)}Z`);
+  const more = waiting.length > WAITING_NAMED ? ` and ${waiting.length - WAITING_NAMED} more` : '';
+  return `waiting for the rate budget: ${named.join(', ')}${more}`;
+}
+
+/** `waiting for the rate budget: acme 42 s` — for a live bar, which redraws every second. */
+export function waitingForText(waiting: RunProgress['waiting'], now = Date.now()): string {
+  if (waiting.length === 0) return '';
+  const named = waiting.slice(0, WAITING_NAMED).map(({ slug, since }) => `${slug} ${Math.max(0, Math.round((now - Date.parse(since)) / 1000))} s`);
+  const more = waiting.length > WAITING_NAMED ? ` and ${waiting.length - WAITING_NAMED} more` : '';
+  return `waiting for the rate budget: ${named.join(', ')}${more}`;
 }
 
 function shareDone(kind: JobKind, stats: ClientRunStats): number {
@@ -60,5 +84,6 @@ function shareDone(kind: JobKind, stats: ClientRunStats): number {
 export function progressLine(run: JobRunView): string {
   const progress = progressOf(run);
   const counters = progress.counters.map(({ label, value }) => `${label} ${value}`).join(', ');
-  return `${run.kind} ${progress.status}: ${Math.floor(progress.done * 100)}%, ${progress.clientsFinished}/${progress.clients} clients finished, ${counters}`;
+  const waiting = waitingSinceText(progress.waiting);
+  return `${run.kind} ${progress.status}: ${Math.floor(progress.done * 100)}%, ${progress.clientsFinished}/${progress.clients} clients finished, ${counters}${waiting ? `; ${waiting}` : ''}`;
 }

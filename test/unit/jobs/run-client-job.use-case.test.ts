@@ -1,3 +1,4 @@
+import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
@@ -75,6 +76,39 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
 
 
 describe('RunClientJobUseCase', () => {
+  it('when a client’s requests wait for its rate budget, then its stats say since when, and stop saying it once the wait ends', async () => {
+    const clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { runs, usage, ticketSource, withClient, fannedOut, runClientJobs } = makeSut();
+      const acme = withClient({ slug: 'acme' }, 1);
+      const runId = await fannedOut('import', 'acme');
+      ticketSource.hold = (request) => request.kind === 'messages';
+      const running = runClientJobs(runId);
+      await ticketSource.whenHeld(1);
+      const since = new Date('2026-11-28T10:00:00.000Z');
+
+      usage.setWaiting(acme.id, since);
+      await clock.tickAsync(1000);
+      const waiting = runs.clientStats(runId).acme!;
+      usage.setWaiting(acme.id, null);
+      await clock.tickAsync(1000);
+      const resumed = runs.clientStats(runId).acme!;
+      const savesBefore = runs.statsSaves.length;
+      await clock.tickAsync(5000);
+      const savesWhileNothingChanged = runs.statsSaves.length - savesBefore;
+      ticketSource.held.forEach((call) => call.release());
+      await running;
+
+      expect(waiting).to.include({ status: 'running', waitingForBudgetSince: since.toISOString() });
+      expect(resumed.status).to.equal('running');
+      expect(resumed).to.not.have.property('waitingForBudgetSince');
+      expect(savesWhileNothingChanged).to.equal(0);
+      expect(runs.run(runId).stats.acme).to.include({ status: 'succeeded' }).and.not.have.property('waitingForBudgetSince');
+    } finally {
+      clock.uninstall();
+    }
+  });
+
   it('when every client job of an all-clients run has run, then each active client is imported and the run succeeds', async () => {
     const { runs, ticketSource, ticketStore, withClient, fannedOut, runClientJobs } = makeSut();
     const acme = withClient({ slug: 'acme' });
