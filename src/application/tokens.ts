@@ -15,4 +15,5 @@ export const TOKENS = {
   ReadinessCheck: Symbol('ReadinessCheck'),
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),
+  Clock: Symbol('Clock'),
 } as const;
