@@ -1,6 +1,7 @@
 import type { Client } from '../../src/domain/clients/client.js';
 import type { ClientJob } from '../../src/domain/jobs/client-job.js';
 import type { JobRun } from '../../src/domain/jobs/job-run.js';
+import type { JobHandlers } from '../../src/domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../src/domain/ports/job-scheduler.port.js';
 
 export type ScheduledClientJob = ClientJob;
@@ -28,6 +29,18 @@ export class RecordingJobScheduler implements JobScheduler {
   async scheduleRun(run: JobRun): Promise<void> {
     this.runCalls.push(structuredClone(run));
     this.runs.add(run.id);
+  }
+
+  /** Recorded only: nothing here runs the jobs. */
+  started: JobHandlers | undefined;
+  stopped = false;
+
+  async start(handlers: JobHandlers): Promise<void> {
+    this.started = handlers;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
   }
 
   /** Nothing here runs, so every job queued is still waiting. */
