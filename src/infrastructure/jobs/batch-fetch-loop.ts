@@ -59,8 +59,9 @@ export class BatchFetchLoop<T extends object> {
     this.loop ??= this.run();
   }
 
-  /** Look for jobs now instead of at the next poll. */
+  /** Jobs were queued: look now (or, every slot busy, as soon as one frees) instead of at the next poll. */
   wake(): void {
+    this.mayHaveMore = true;
     this.woken = true;
     this.wakeUp?.();
   }
@@ -90,9 +91,11 @@ export class BatchFetchLoop<T extends object> {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      // Reset on every turn, also when no slot is free: a wake-up then waits for a slot (the
+      // `finally` of a job), never spins.
+      this.woken = false;
       const free = this.settings.concurrency - this.running.size;
       if (free > 0) {
-        this.woken = false;
         const jobs = await this.fetch(free);
         if (this.stopping) {
           // Fetched as the process began to stop: handed straight back.

@@ -4,7 +4,6 @@ import type pg from 'pg';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { Clock } from '../../domain/ports/clock.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
-import { InProcessClientLock } from './in-process-client-lock.js';
 
 export interface LeaseSettings {
   /** How long a lease lives without a heartbeat (`JOB_ORPHAN_AFTER_SECONDS`). */
@@ -41,7 +40,7 @@ export class LeaseLostError extends Error {
 export class PgLeaseClientLock implements ClientLock {
   /** This lock instance: every lease it takes carries it, so release and renewal touch only ours. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly local = new InProcessClientLock();
+  private readonly localTails = new Map<string, Promise<void>>();
   private readonly held = new Map<string, Held>();
   private readonly retryMs: number;
   private readonly heartbeatMs: number;
@@ -59,8 +58,14 @@ export class PgLeaseClientLock implements ClientLock {
     this.heartbeatMs = settings.ttlMs / 3;
   }
 
-  runExclusive<T>(key: string, work: (lockLost: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.local.runExclusive(key, async () => {
+  async runExclusive<T>(key: string, work: (lockLost: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // Behind the works on this key in this process first: never two holders under one owner.
+    const previous = this.localTails.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const tail = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.localTails.set(key, tail);
+    try {
+      await abortable(previous, signal);
       await this.acquire(key, signal);
       const lease = this.held.get(key)!;
       try {
@@ -73,7 +78,13 @@ export class PgLeaseClientLock implements ClientLock {
           this.logger.warn({ key, err: error.message }, 'could not release a lease');
         });
       }
-    });
+    } finally {
+      // A waiter that gave up still passes its turn on only once the works before it are done.
+      void previous.then(() => done());
+      void tail.then(() => {
+        if (this.localTails.get(key) === tail) this.localTails.delete(key);
+      });
+    }
   }
 
   /** True when nobody holds a live lease of `key`. */
@@ -174,5 +185,16 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       resolve();
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits for `promise`, rejecting with the reason as soon as `signal` aborts. */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -32,6 +32,12 @@ function recordingHandlers(runClient: (job: ClientJob, signal?: AbortSignal) => 
   };
 }
 
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 const jobStates = async () =>
   (await sql().query<{ state: string; count: number }>(`SELECT state, count(*)::int AS count FROM pgboss.job WHERE name = $1 GROUP BY state ORDER BY state`, [QUEUES.client])).rows;
 
@@ -133,6 +139,30 @@ describe('PgBossJobScheduler: the client jobs fetch loop, wake-ups and shutdown 
 
     expect(ran).to.deep.equal(['acme']);
     expect(handlers.fanOuts).to.deep.equal(['f1e2d3c4-0000-4000-8000-000000000001']);
+  });
+
+  it('when jobs are queued while every slot is busy, then the process stays responsive and takes them as soon as a slot frees, not at the next poll', async () => {
+    const sut = makeScheduler({ workerConcurrency: 1, pollingIntervalSeconds: 120 });
+    const release = gate();
+    const ran: string[] = [];
+    await sut.start(
+      recordingHandlers(async (job) => {
+        ran.push(job.slug);
+        if (job.slug === 'first') await release.opened;
+      }),
+    );
+    await sut.scheduleClients(aRun('run-1'), [aClient({ slug: 'first' })]);
+    await waitFor(async () => ran.length === 1, 'the first job to start', { timeoutMs: 15_000 });
+
+    await sut.scheduleClients(aRun('run-2'), [aClient({ slug: 'second' })]);
+    // Timers still fire: the woken loop waits for a slot instead of spinning.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const whileBusy = [...ran];
+    release.open();
+    await waitFor(async () => ran.length === 2, 'the second job to be taken when the slot frees', { timeoutMs: 15_000 });
+
+    expect(whileBusy).to.deep.equal(['first']);
+    expect(ran).to.deep.equal(['first', 'second']);
   });
 
   it('when stopped while client jobs run, then their signal aborts, stop waits for them, and the interrupted jobs are queued for a retry', async () => {

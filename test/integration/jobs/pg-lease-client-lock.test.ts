@@ -83,6 +83,30 @@ describe('PgLeaseClientLock (client_leases on a real PostgreSQL)', () => {
     expect(events).to.deep.equal(['1 start', '1 end', '2 start']);
   });
 
+  it('when a work of this process waits behind another on the same key and its signal aborts, then it gives up at once, and a later work still gets the key', async () => {
+    const { lock } = makeLock();
+    const hold = gate();
+    const holding = gate();
+    const first = lock.runExclusive('import:acme', async () => {
+      holding.open();
+      await hold.opened;
+    });
+    await holding.opened;
+    const shutdown = new AbortController();
+    let ran = false;
+
+    const waiting = lock.runExclusive('import:acme', async () => void (ran = true), shutdown.signal);
+    shutdown.abort(new Error('shutting down'));
+    const error = await waiting.catch((e: unknown) => e);
+    hold.open();
+    await first;
+    const later = await lock.runExclusive('import:acme', async () => 'got it');
+
+    expect((error as Error).message).to.equal('shutting down');
+    expect(ran).to.equal(false);
+    expect(later).to.equal('got it');
+  });
+
   it('when different keys are asked for, then they are held side by side', async () => {
     const { lock } = makeLock();
     const hold = gate();
