@@ -120,6 +120,23 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     expect(await counts(clientId)).to.deep.equal({ tickets: 400, messages: 400 });
   });
 
+  it('when SIGTERM arrives while a client waits for its rate budget, then the process still exits 0 with the default bounds, and the job is queued for a retry', async () => {
+    simulator.addAccount('tok-acme', 'acme', generateDataset(6, { tickets: 250, messagesPerTicket: 1, contacts: 0 }));
+    await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
+    // One request a minute: after the first, the client waits far longer than any shutdown bound.
+    const first = start({ EXTERNAL_API_REQUESTS_PER_MINUTE: '1' });
+    await trigger(await first.listening, '/api/jobs/import/acme');
+    await waitFor(async () => simulator.requests.length >= 1 && (await runs())[0]?.status === 'running', 'the first request');
+
+    first.child.kill('SIGTERM');
+    const exit = await first.finished;
+
+    expect(exit.code, exit.output).to.equal(0);
+    expect(exit.output).to.not.include('exiting anyway');
+    const { rows } = await sql().query(`SELECT state FROM pgboss.job WHERE name = 'job-run-client'`);
+    expect(rows).to.deep.equal([{ state: 'retry' }]);
+  });
+
   it('when a running client\'s lease is taken over (its heartbeat cannot renew it), then the process survives and the run still completes once', async () => {
     simulator.addAccount('tok-acme', 'acme', generateDataset(5, { tickets: 500, messagesPerTicket: 1, contacts: 0 }));
     const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });

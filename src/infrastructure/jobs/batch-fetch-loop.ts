@@ -103,7 +103,8 @@ export class BatchFetchLoop<T extends object> {
           break;
         }
         for (const job of jobs) this.launch(job);
-        this.mayHaveMore = jobs.length === free;
+        // Woken during the fetch: jobs queued after its snapshot may be waiting too.
+        this.mayHaveMore = jobs.length === free || this.woken;
       }
       await this.pause();
     }
