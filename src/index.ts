@@ -28,8 +28,9 @@ import { StartJobUseCase } from './application/jobs/start-job.use-case.js';
 import { SyncContactsUseCase } from './application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from './application/tokens.js';
 import { loadConfig, type UpstreamConfig } from './infrastructure/config.js';
-import { buildContainer, closeContainer, metricsRegistry } from './infrastructure/container.js';
+import { buildContainer, closeContainer, metricsRegistry, startWorkers } from './infrastructure/container.js';
 import { applyMigrations } from './infrastructure/database/migrator.js';
+import { INFRA_TOKENS } from './infrastructure/infra-tokens.js';
 import type { InProcessJobScheduler } from './infrastructure/jobs/in-process-job-scheduler.js';
 import { asLogger, createLogger, type HostLogger } from './infrastructure/logger.js';
 
@@ -39,7 +40,7 @@ export interface ImporterOptions {
   migrate?: boolean;
   importStartAt?: Date | null;
   upstream?: Partial<UpstreamConfig>;
-  /** Clients worked on at once (default 4). */
+  /** Clients worked on at once (default 128). */
   workerConcurrency?: number;
   /** Days finished runs are kept (default 90). */
   historyDays?: number;
@@ -88,6 +89,8 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     logger,
     encryption: options.encryption && { current: options.encryption.current, previous: options.encryption.previous ?? [] },
   });
+  await startWorkers(container);
+  const scheduler = container.resolve<InProcessJobScheduler>(INFRA_TOKENS.InProcessJobScheduler);
   return {
     container,
     metrics: metricsRegistry(container),
@@ -103,7 +106,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
       listJobs: container.resolve(ListJobsUseCase),
       cancelJob: container.resolve(CancelJobUseCase),
     },
-    whenIdle: () => container.resolve<InProcessJobScheduler>(TOKENS.JobScheduler).whenIdle(),
+    whenIdle: () => scheduler.whenIdle(),
     close: () => closeContainer(container),
   };
 }

@@ -34,8 +34,8 @@ import { INFRA_TOKENS } from './infra-tokens.js';
 import { SystemClock } from './system-clock.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
-import { PgAdvisoryClientLock } from './jobs/pg-advisory-client-lock.js';
 import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
+import { PgLeaseClientLock } from './jobs/pg-lease-client-lock.js';
 import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
@@ -62,7 +62,8 @@ export interface ContainerSettings {
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
 }
 
-const LOCK_POOL = Symbol('LockPool');
+/** What closeContainer runs after the scheduler stopped, in order (the lock's heartbeat, its pool). */
+const CLOSE_HOOKS = Symbol('CloseHooks');
 
 /**
  * The composition root: the only place that binds ports to adapters. Each call builds an
@@ -79,7 +80,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
-  c.registerInstance(TOKENS.Clock, new SystemClock());
+  const clock = new SystemClock();
+  c.registerInstance(TOKENS.Clock, clock);
+  const closeHooks: (() => Promise<void>)[] = [];
+  c.registerInstance(CLOSE_HOOKS, closeHooks);
   const metrics = new ImporterMetrics({
     countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
     queueDepth: () => c.resolve<JobScheduler>(TOKENS.JobScheduler).queueDepth(),
@@ -107,21 +111,32 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     fanOut: (runId) => c.resolve(FanOutRunUseCase).execute(runId),
     runClient: (job, signal) => c.resolve(RunClientJobUseCase).execute(job, signal),
     abandon: (job, reason) => c.resolve(AbandonJobUseCase).execute(job, reason),
+    startScheduledRun: async (kind, tick) => {
+      await c.resolve(StartScheduledRunUseCase).execute(kind, tick);
+    },
+    pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute(),
+    rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),
   });
   if (settings.durableQueue) {
-    const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.jobs.workerConcurrency + 2 });
+    const queue = settings.durableQueue.settings;
+    // Leases hold no connection while their work runs: a few connections serve every client.
+    // A statement that hangs (the database out of reach) gives up within the lease's ttl.
+    const ttlMs = queue.orphanAfterSeconds * 1000;
+    const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 3, connectionTimeoutMillis: ttlMs, query_timeout: ttlMs, application_name: 'helpdesk-importer-leases' });
     // An idle connection dropped by the server must not crash the process; the next use reconnects.
     pool.on('error', (error) => settings.logger.warn({ err: error.message }, 'a lock connection was lost'));
-    const lock = new PgAdvisoryClientLock(pool);
-    c.registerInstance(LOCK_POOL, pool);
+    const lock = new PgLeaseClientLock(pool, { ttlMs }, clock, settings.logger);
+    closeHooks.push(async () => lock.close(), () => pool.end());
     c.registerInstance(TOKENS.ClientLock, lock);
-    c.registerInstance(
+    c.registerInstance<JobScheduler>(
       TOKENS.JobScheduler,
-      new PgBossJobScheduler(settings.durableQueue.boss, lock, { ...settings.durableQueue.settings, workerConcurrency: settings.jobs.workerConcurrency }, settings.logger),
+      new PgBossJobScheduler(settings.durableQueue.boss, lock, { ...queue, workerConcurrency: settings.jobs.workerConcurrency }, clock, settings.logger),
     );
   } else {
     c.registerSingleton(TOKENS.ClientLock, InProcessClientLock);
-    c.registerSingleton(TOKENS.JobScheduler, InProcessJobScheduler);
+    // Under its own token too: the embedding entry's whenIdle() needs the concrete scheduler.
+    c.registerSingleton(INFRA_TOKENS.InProcessJobScheduler, InProcessJobScheduler);
+    c.register(TOKENS.JobScheduler, { useToken: INFRA_TOKENS.InProcessJobScheduler });
   }
 
   const useCases: (new (...args: never[]) => unknown)[] = [
@@ -159,27 +174,15 @@ export function reencryptClientTokens(c: DependencyContainer): Promise<number> {
   return c.resolve(PrismaClientRepository).reencryptTokens();
 }
 
-/** Starts the durable queue's workers in this process (ROLE=worker|all). */
+/** Starts working the queued jobs in this process (the service with ROLE=worker|all; an embedding host). */
 export async function startWorkers(c: DependencyContainer): Promise<void> {
-  const scheduler = c.resolve<JobScheduler>(TOKENS.JobScheduler);
-  if (!(scheduler instanceof PgBossJobScheduler)) return;
-  const handlers = c.resolve<JobHandlers>(TOKENS.JobHandlers);
-  await scheduler.startWorkers({
-    ...handlers,
-    startScheduledRun: async (kind, tick) => {
-      await c.resolve(StartScheduledRunUseCase).execute(kind, tick);
-    },
-    pruneHistory: () => c.resolve(PruneJobHistoryUseCase).execute(),
-    rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),
-  });
+  await c.resolve<JobScheduler>(TOKENS.JobScheduler).start(c.resolve<JobHandlers>(TOKENS.JobHandlers));
 }
 
-/** Lets running jobs reach a checkpoint (durable queue) or finish (in-process), then closes the pools. */
+/** Stops the scheduler (its work in flight checkpoints, or finishes in-process), then closes the pools. */
 export async function closeContainer(c: DependencyContainer): Promise<void> {
-  const scheduler = c.resolve<JobScheduler>(TOKENS.JobScheduler);
-  if (scheduler instanceof PgBossJobScheduler) await scheduler.stop();
-  if (scheduler instanceof InProcessJobScheduler) await scheduler.whenIdle();
-  if (c.isRegistered(LOCK_POOL)) await c.resolve<pg.Pool>(LOCK_POOL).end();
+  await c.resolve<JobScheduler>(TOKENS.JobScheduler).stop();
+  for (const close of c.resolve<(() => Promise<void>)[]>(CLOSE_HOOKS)) await close();
   await c.resolve<PrismaClient>(INFRA_TOKENS.Prisma).$disconnect();
   await c.resolve<pg.Pool>(INFRA_TOKENS.Pool).end();
 }

@@ -10,4 +10,5 @@ export const INFRA_TOKENS = {
   PgBoss: Symbol('PgBoss'),
   DatabaseUrl: Symbol('DatabaseUrl'),
   Metrics: Symbol('Metrics'),
+  InProcessJobScheduler: Symbol('InProcessJobScheduler'),
 } as const;

@@ -120,17 +120,36 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     expect(await counts(clientId)).to.deep.equal({ tickets: 400, messages: 400 });
   });
 
-  it('when the database connection holding a client lock dies mid-run, then the process survives and the run still completes once', async () => {
+  it('when SIGTERM arrives while a client waits for its rate budget, then the process still exits 0 with the default bounds, and the job is queued for a retry', async () => {
+    simulator.addAccount('tok-acme', 'acme', generateDataset(6, { tickets: 250, messagesPerTicket: 1, contacts: 0 }));
+    await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
+    // One request a minute: after the first, the client waits far longer than any shutdown bound.
+    const first = start({ EXTERNAL_API_REQUESTS_PER_MINUTE: '1' });
+    await trigger(await first.listening, '/api/jobs/import/acme');
+    await waitFor(async () => simulator.requests.length >= 1 && (await runs())[0]?.status === 'running', 'the first request');
+
+    first.child.kill('SIGTERM');
+    const exit = await first.finished;
+
+    expect(exit.code, exit.output).to.equal(0);
+    expect(exit.output).to.not.include('exiting anyway');
+    const { rows } = await sql().query(`SELECT state FROM pgboss.job WHERE name = 'job-run-client'`);
+    expect(rows).to.deep.equal([{ state: 'retry' }]);
+  });
+
+  it('when a running client\'s lease is taken over (its heartbeat cannot renew it), then the process survives and the run still completes once', async () => {
     simulator.addAccount('tok-acme', 'acme', generateDataset(5, { tickets: 500, messagesPerTicket: 1, contacts: 0 }));
     const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
     const service = start();
     await trigger(await service.listening, '/api/jobs/import/acme');
     await waitFor(async () => (await runs())[0]?.stats?.acme?.pages >= 1, 'a first page');
 
-    const { rows } = await sql().query(`SELECT pg_terminate_backend(pid) AS killed FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+    // Another holder for a moment; its lease expires by itself, and the retry takes it then.
+    const { rows } = await sql().query(`UPDATE client_leases SET owner = 'another-process', expires_at = now() + interval '2 seconds' WHERE key = $1 RETURNING key`, [`import:${clientId}`]);
+    await waitFor(async () => service.output().includes('"msg":"a lease was lost'), 'the heartbeat to find the lease lost');
     const [run] = await waitFor(allFinished, 'the run to finish after the lock was lost');
 
-    expect(rows.length).to.be.greaterThan(0);
+    expect(rows.length).to.equal(1);
     expect(run).to.include({ status: 'succeeded' });
     expect(await counts(clientId)).to.deep.equal({ tickets: 500, messages: 500 });
     expect(service.child.exitCode).to.equal(null);

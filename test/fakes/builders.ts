@@ -1,4 +1,6 @@
 import type { Client } from '../../src/domain/clients/client.js';
+import { JobRun } from '../../src/domain/jobs/job-run.js';
+import type { RunTarget } from '../../src/domain/ports/job-run-store.port.js';
 import type { Contact, Tag } from '../../src/domain/contacts/contact.js';
 import type { Message, Ticket } from '../../src/domain/tickets/ticket.js';
 
@@ -86,4 +88,14 @@ export function manyMessages(ticketUuid: string, count: number, from = 0, startA
 /** `count` contacts `c-0001`.. */
 export function manyContacts(count: number, from = 1): Contact[] {
   return Array.from({ length: count }, (_, k) => aContact({ id: seqId('c', from + k) }));
+}
+
+/** A queued import run of all clients, with the given id. */
+export function aQueuedRun(id: string): JobRun {
+  return new JobRun({ id, kind: 'import', slug: 'all', status: 'queued', trigger: 'manual', requestedAt: at(0), lastRequestedAt: at(0), startedAt: null, finishedAt: null, stats: {}, error: null, cancelRequestedAt: null });
+}
+
+/** The clients as a run's targets (what a fan-out schedules). */
+export function targetsOf(clients: Client[]): RunTarget[] {
+  return clients.map((client) => ({ slug: client.slug, clientId: client.id }));
 }

@@ -26,6 +26,7 @@ export async function closeSql(): Promise<void> {
 /** Empties every table the service writes; call in beforeEach so each test builds its own data. */
 export async function truncateAll(): Promise<void> {
   await sql().query('TRUNCATE clients, sync_cursors, tickets, messages, contacts, tags, contact_tags, job_runs CASCADE');
+  await sql().query('DELETE FROM client_leases');
   // The durable queue's jobs, once a test has started pg-boss on this database.
   await sql().query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`);
 }

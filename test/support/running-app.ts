@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../src/application/tokens.js';
-import { closeContainer, metricsRegistry } from '../../src/infrastructure/container.js';
+import { closeContainer, metricsRegistry, startWorkers } from '../../src/infrastructure/container.js';
 import type { InProcessJobScheduler } from '../../src/infrastructure/jobs/in-process-job-scheduler.js';
 import { createHttpApp } from '../../src/interfaces/http/app.js';
 import nock from 'nock';
@@ -35,6 +35,7 @@ export interface TestAppOptions extends TestContainerOptions {
 /** The real service (composition root + Koa) on a free loopback port. */
 export async function startApp(options: TestAppOptions = {}): Promise<RunningApp> {
   const { container, logger } = makeTestContainer(options);
+  await startWorkers(container);
   const server: Server = createHttpApp(container, { adminToken: ADMIN_TOKEN, logger, metrics: { registry: metricsRegistry(container), token: options.metricsToken } }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

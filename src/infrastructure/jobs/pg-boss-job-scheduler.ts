@@ -3,12 +3,20 @@ import type PgBoss from 'pg-boss';
 import type { RunTarget } from '../../domain/ports/job-run-store.port.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
 import { JOB_KINDS, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
+import type { ClientLock } from '../../domain/ports/client-lock.port.js';
+import type { Clock } from '../../domain/ports/clock.port.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
+import { BatchFetchLoop } from './batch-fetch-loop.js';
 import { tickBefore, type CronSchedules } from './cron-schedule.js';
-import type { PgAdvisoryClientLock } from './pg-advisory-client-lock.js';
 import { QUEUES } from './queue-names.js';
+
+/** The lock the scheduler serialises queue creation with, and asks whether a job's client is still held. */
+export interface SchedulerLock extends ClientLock {
+  /** True when nobody holds the lock of `key` right now. */
+  isFree(key: string): Promise<boolean>;
+}
 
 interface FanOutData {
   runId: string;
@@ -35,16 +43,9 @@ export interface PgBossSchedulerSettings {
   clientJobExpireSeconds: number;
   /** An active client job whose client lock is free for this long belongs to a dead process. */
   orphanAfterSeconds: number;
-  /** How long shutdown waits for the pages in flight. */
+  /** How long shutdown waits for the work in flight to stop and checkpoint. */
   shutdownTimeoutMs: number;
   schedules: CronSchedules;
-}
-
-export interface WorkerHandlers extends JobHandlers {
-  /** A cron tick (once per tick, however often the timekeeper sent it): start a run of this kind for all active clients. */
-  startScheduledRun(kind: JobKind, tick: Date): Promise<void>;
-  pruneHistory(): Promise<number>;
-  rescheduleStalledRuns(): Promise<number>;
 }
 
 /**
@@ -52,15 +53,20 @@ export interface WorkerHandlers extends JobHandlers {
  * and is worked by whichever process is free. A run's fan-out and each of its client jobs are
  * pg-boss jobs with ids derived from the run (and client), so scheduling twice queues once.
  *
- * Per-client exclusion is the advisory lock held while a client job works, not a pg-boss
- * singleton policy: pg-boss 10 keeps handing out the oldest job of a busy key and so starves
- * the other clients behind it. A process killed mid-job leaves its job `active`; as the lock
- * died with it, the sweep finds such jobs (active, lock free) and fails them into a retry,
- * which resumes from the checkpoints. A job whose retries run out lands in a dead-letter queue
- * whose worker records it failed, so its run still ends.
+ * Client jobs are taken by one batch fetch loop per process (up to `workerConcurrency` at once);
+ * the other queues have one pg-boss worker each. Per-client exclusion is the client lock (a
+ * lease) held while a client job works, not a pg-boss singleton policy: pg-boss 10 keeps
+ * handing out the oldest job of a busy key and so starves the other clients behind it. A
+ * process killed mid-job leaves its job `active`; as its lease expires, the sweep finds such
+ * jobs (active, lock free) and fails them into a retry, which resumes from the checkpoints. A
+ * job whose retries run out lands in a dead-letter queue whose worker records it failed, so
+ * its run still ends.
  */
 export class PgBossJobScheduler implements JobScheduler {
   private readonly shutdown = new AbortController();
+  private clientLoop: BatchFetchLoop<ClientJob> | undefined;
+  private fanOutWorker: string | undefined;
+  private stopped: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private queuesReady: Promise<void> | undefined;
   /** Active jobs whose lock was free at the last sweep: orphans if it is still free at the next. */
@@ -68,14 +74,16 @@ export class PgBossJobScheduler implements JobScheduler {
 
   constructor(
     private readonly boss: PgBoss,
-    private readonly lock: PgAdvisoryClientLock,
+    private readonly lock: SchedulerLock,
     private readonly settings: PgBossSchedulerSettings,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   async scheduleRun(run: JobRun): Promise<void> {
     await this.prepare();
     await this.boss.send(QUEUES.fanOut, { runId: run.id } satisfies FanOutData, { id: run.id });
+    if (this.fanOutWorker) this.boss.notifyWorker(this.fanOutWorker);
   }
 
   async scheduleClients(run: JobRun, clients: RunTarget[]): Promise<void> {
@@ -87,20 +95,25 @@ export class PgBossJobScheduler implements JobScheduler {
         data: { runId: run.id, kind: run.kind, clientId: client.clientId, slug: client.slug } satisfies ClientJob,
       })),
     );
+    this.clientLoop?.wake();
   }
 
-  /** Starts taking jobs: fan-outs, `workerConcurrency` client workers, dead letters, the sweep and the history pruning. */
-  async startWorkers(handlers: WorkerHandlers): Promise<void> {
+  /** Starts taking jobs: fan-outs, the client jobs' fetch loop, dead letters, schedules, the sweep and the history pruning. */
+  async start(handlers: JobHandlers): Promise<void> {
     await this.prepare();
     const options = { batchSize: 1, pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
-    await this.boss.work<FanOutData>(QUEUES.fanOut, options, async ([job]) => {
+    this.fanOutWorker = await this.boss.work<FanOutData>(QUEUES.fanOut, options, async ([job]) => {
       if (job) await handlers.fanOut(job.data.runId);
     });
-    for (let i = 0; i < this.settings.workerConcurrency; i++) {
-      await this.boss.work<ClientJob>(QUEUES.client, options, async ([job]) => {
-        if (job) await handlers.runClient(job.data, this.shutdown.signal);
-      });
-    }
+    this.clientLoop = new BatchFetchLoop<ClientJob>(
+      this.boss,
+      QUEUES.client,
+      { concurrency: this.settings.workerConcurrency, pollingIntervalMs: this.settings.pollingIntervalSeconds * 1000 },
+      (job) => handlers.runClient(job, this.shutdown.signal),
+      this.clock,
+      this.logger,
+    );
+    this.clientLoop.start();
     await this.boss.work<FanOutData>(QUEUES.fanOutAbandoned, options, async ([job]) => {
       if (job) await handlers.abandon({ runId: job.data.runId }, 'its fan-out failed on every attempt');
     });
@@ -129,14 +142,35 @@ export class PgBossJobScheduler implements JobScheduler {
     return Object.fromEntries(queues.map((queue, i) => [queue, sizes[i]!]));
   }
 
-  /** Stops taking jobs, lets the pages in flight checkpoint (bounded), and leaves interrupted jobs for a retry. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking jobs, tells the client jobs in flight to stop (they store what they fetched and
+   * checkpoint), waits for them until `shutdownTimeoutMs`, fails the interrupted jobs so that they
+   * are retried within seconds, then stops pg-boss. Jobs still running at the deadline are
+   * handed back too, without their checkpoint: their retry redoes at most their last page.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopWithin(this.clock.now().getTime() + this.settings.shutdownTimeoutMs);
+    return this.stopped;
+  }
+
+  private async stopWithin(deadline: number): Promise<void> {
     clearInterval(this.sweeper);
-    for (const queue of [QUEUES.fanOut, QUEUES.client, QUEUES.fanOutAbandoned, QUEUES.clientAbandoned, QUEUES.prune, QUEUES.tick, ...Object.values(QUEUES.schedule)]) {
+    for (const queue of [QUEUES.fanOut, QUEUES.fanOutAbandoned, QUEUES.clientAbandoned, QUEUES.prune, QUEUES.tick, ...Object.values(QUEUES.schedule)]) {
       await this.boss.offWork(queue).catch(() => {});
     }
-    this.shutdown.abort(new Error('shutting down'));
-    await this.boss.stop({ graceful: true, wait: true, timeout: this.settings.shutdownTimeoutMs });
+    if (this.clientLoop) {
+      await this.clientLoop.stopFetching(deadline);
+      this.shutdown.abort(new Error('shutting down'));
+      const { settled, abandoned } = await this.clientLoop.drain(deadline);
+      if (settled) this.logger.info({ jobs: settled }, 'client jobs in flight stopped; the interrupted ones are queued for a retry');
+      if (abandoned) {
+        this.logger.warn(
+          { jobs: abandoned, shutdownTimeoutMs: this.settings.shutdownTimeoutMs },
+          'client jobs still running at the shutdown deadline (SHUTDOWN_TIMEOUT_MS) were handed back to the queue without a checkpoint',
+        );
+      }
+    }
+    await this.boss.stop({ graceful: true, wait: true, timeout: Math.max(0, deadline - this.clock.now().getTime()) });
   }
 
   /**
@@ -146,7 +180,7 @@ export class PgBossJobScheduler implements JobScheduler {
    * job is then turned into a job whose id is derived from the tick itself, which the queue
    * stores once: a tick starts one run however many instances, and however often it was sent.
    */
-  private async applySchedules(handlers: WorkerHandlers): Promise<void> {
+  private async applySchedules(handlers: JobHandlers): Promise<void> {
     const { timezone } = this.settings.schedules;
     const crons: Record<JobKind, string | null> = { import: this.settings.schedules.import, 'contacts-sync': this.settings.schedules.contactsSync };
     const polling = { pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
