@@ -26,7 +26,13 @@ async function trigger(port: number, path: string): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'x-admin-token': ADMIN_TOKEN } });
 }
 
-const runs = async () => (await sql().query('SELECT id, kind, slug, status, stats, error FROM job_runs ORDER BY requested_at')).rows;
+/** Each run with its clients' stats: their own rows while it runs (job_runs.stats is filled when it ends). */
+const runs = async () =>
+  (
+    await sql().query(`SELECT id, kind, slug, status, error,
+                         COALESCE((SELECT jsonb_object_agg(c.slug, c.stats) FROM job_run_clients c WHERE c.run_id = r.id), '{}') AS stats
+                       FROM job_runs r ORDER BY requested_at`)
+  ).rows;
 const allFinished = async () => {
   const rows = await runs();
   return rows.length > 0 && rows.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status)) ? rows : null;
@@ -107,7 +113,7 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
     const first = start();
     await trigger(await first.listening, '/api/jobs/import/acme');
-    await waitFor(async () => (await runs())[0]?.stats?.acme?.pages >= 1, 'a first page');
+    await waitFor(async () => (await runs())[0]?.stats?.acme?.listedTickets >= 1, 'a first checkpoint');
 
     first.child.kill('SIGTERM');
     const exit = await first.finished;
@@ -142,7 +148,7 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     const clientId = await insertClient({ slug: 'acme', apiBaseUrl: baseUrl, apiToken: 'tok-acme' });
     const service = start();
     await trigger(await service.listening, '/api/jobs/import/acme');
-    await waitFor(async () => (await runs())[0]?.stats?.acme?.pages >= 1, 'a first page');
+    await waitFor(async () => (await runs())[0]?.stats?.acme?.listedTickets >= 1, 'a first checkpoint');
 
     // Another holder for a moment; its lease expires by itself, and the retry takes it then.
     const { rows } = await sql().query(`UPDATE client_leases SET owner = 'another-process', expires_at = now() + interval '2 seconds' WHERE key = $1 RETURNING key`, [`import:${clientId}`]);
