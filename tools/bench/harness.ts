@@ -23,6 +23,11 @@ export interface RunningService {
   trigger(path: string): Promise<{ status: number; location: string }>;
   run(location: string): Promise<{ status: string; stats: Record<string, ClientStats> }>;
   waitFor(location: string): Promise<{ status: string; stats: Record<string, ClientStats> }>;
+  /**
+   * Polls the run every 100 ms until it is finished or `timeoutMs` has passed; `finished` says
+   * which, `run` is the last state seen. Wall times measured this way are good to ~100 ms.
+   */
+  waitAtMost(location: string, timeoutMs: number): Promise<{ finished: boolean; run: { status: string; stats: Record<string, ClientStats> } }>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +42,8 @@ export interface ClientStats {
   startedAt?: string;
   finishedAt?: string;
 }
+
+const FINISHED = ['succeeded', 'failed', 'cancelled'];
 
 export async function runService(databaseUrl: string, env: Record<string, string>): Promise<RunningService> {
   // BENCH_NODE_ARGS lets a profiling run pass e.g. --cpu-prof to the service process.
@@ -58,7 +65,16 @@ export async function runService(databaseUrl: string, env: Record<string, string
     waitFor: async (location) => {
       for (;;) {
         const current = await run(location);
-        if (['succeeded', 'failed', 'cancelled'].includes(current.status)) return current;
+        if (FINISHED.includes(current.status)) return current;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    waitAtMost: async (location, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await run(location);
+        if (FINISHED.includes(current.status)) return { finished: true, run: current };
+        if (Date.now() >= deadline) return { finished: false, run: current };
         await new Promise((r) => setTimeout(r, 100));
       }
     },
