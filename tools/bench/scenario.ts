@@ -18,10 +18,14 @@ export interface ScenarioContext {
   /** The service running now (a new one after `restart`). */
   service: RunningService;
   simulator: UpstreamSimulator;
+  /** The simulator's base URL, as the clients have it. */
+  baseUrl: string;
   tokens: string[];
   /** Client ids, in the order of the scenario's clients. */
   clientIds: string[];
   pool: pg.Pool;
+  /** The scenario's database, as the service connects to it. */
+  databaseUrl: string;
   datasets: Dataset[];
   /** Starts the service again on the same database (after the last one exited or was killed). */
   restart(): Promise<RunningService>;
@@ -59,9 +63,11 @@ export async function withScenario<T>(
     const ctx: ScenarioContext = {
       service,
       simulator,
+      baseUrl,
       tokens,
       clientIds: slugs.map((s) => ids.get(s)!),
       pool,
+      databaseUrl: url,
       datasets,
       restart: async () => {
         await service.stop();
