@@ -116,15 +116,16 @@ export class ImportTicketsUseCase {
     return report;
   }
 
-  /** The listing, page by page, keyset-walked; the next page is already being listed while the caller works on this one. */
+  /** The listing, page by page, keyset-walked; the next page is listed while the last of this one's messages load. */
   private async *pagesOf(client: Client, keyset: TicketKeyset, report: ImportTicketsReport, signal: AbortSignal): AsyncGenerator<Ticket[]> {
-    let page: Promise<ListedPage<Ticket>> | null = this.tickets.listTickets(client, keyset.query(), signal);
-    while (page) {
-      const listed: ListedPage<Ticket> = await page;
+    for (let more = true; more; ) {
+      const listed: ListedPage<Ticket> = await this.tickets.listTickets(client, keyset.query(), signal);
       if (report.pages === 0) report.expectedTickets = listed.total;
       report.pages += 1;
       const fresh = keyset.advance(listed.items);
-      page = keyset.done ? null : quiet(this.tickets.listTickets(client, keyset.query(), signal));
+      more = !keyset.done;
+      // The next page is asked for once this page's message requests are queued, so it goes out
+      // behind them: at a low rate limit it never spends budget on tickets a crash would lose.
       yield fresh;
     }
   }
@@ -166,10 +167,4 @@ export class ImportTicketsUseCase {
       return [];
     }
   }
-}
-
-/** A prefetch that may be abandoned when the import stops must not become an unhandled rejection. */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
 }

@@ -179,6 +179,20 @@ describe('ImportTicketsUseCase, per-ticket checkpoints', () => {
   });
 
   describe('tickets in hand', () => {
+    it('when a page is listed, then the next page is asked for only after that page’s message requests, so it queues behind them for the budget', async () => {
+      const { sut, client, source, upstream } = makeSut({ pageSize: 10 });
+      upstream(manyTickets(15, (i) => at(i)));
+      source.hold = (r) => r.kind === 'messages';
+      const run = sut.execute(client);
+      await source.whenHeld(10);
+      await settle();
+
+      const order = source.requests.map((r) => r.kind);
+      expect(order.slice(0, 12)).to.deep.equal(['tickets', ...Array(10).fill('messages'), 'tickets']);
+      await answerHeldUntilSettled(source, run, (held) => held[0]!);
+      await run;
+    });
+
     it('when messages are slow, then at most two pages of tickets are in hand at once, and each stored ticket makes room for one more', async () => {
       const { sut, client, source, upstream } = makeSut({ pageSize: 10 });
       upstream(manyTickets(50, (i) => at(i)));
@@ -188,8 +202,8 @@ describe('ImportTicketsUseCase, per-ticket checkpoints', () => {
       await settle();
 
       expect(source.messageRequests()).to.have.length(20);
-      // The listing stops ahead of them: the third page waits for room, and the fourth is listed, no more.
-      expect(source.ticketRequests()).to.have.length(4);
+      // The listing stops ahead of them: the third page is listed and waits for room, no page beyond it.
+      expect(source.ticketRequests()).to.have.length(3);
 
       source.heldMessages('t-0005').release();
       source.heldMessages('t-0017').release();
