@@ -34,8 +34,8 @@ import { INFRA_TOKENS } from './infra-tokens.js';
 import { SystemClock } from './system-clock.js';
 import { InProcessClientLock } from './jobs/in-process-client-lock.js';
 import { InProcessJobScheduler } from './jobs/in-process-job-scheduler.js';
-import { PgBossJobScheduler, type PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
-import { PgLeaseClientLock } from './jobs/pg-lease-client-lock.js';
+import type { PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
+import { createDurableJobs } from './jobs/durable-jobs.js';
 import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
@@ -118,20 +118,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     rescheduleStalledRuns: () => c.resolve(RescheduleStalledRunsUseCase).execute(),
   });
   if (settings.durableQueue) {
-    const queue = settings.durableQueue.settings;
-    // Leases hold no connection while their work runs: a few connections serve every client.
-    // A statement that hangs (the database out of reach) gives up within the lease's ttl.
-    const ttlMs = queue.orphanAfterSeconds * 1000;
-    const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 3, connectionTimeoutMillis: ttlMs, query_timeout: ttlMs, application_name: 'helpdesk-importer-leases' });
-    // An idle connection dropped by the server must not crash the process; the next use reconnects.
-    pool.on('error', (error) => settings.logger.warn({ err: error.message }, 'a lock connection was lost'));
-    const lock = new PgLeaseClientLock(pool, { ttlMs }, clock, settings.logger);
-    closeHooks.push(async () => lock.close(), () => pool.end());
-    c.registerInstance(TOKENS.ClientLock, lock);
-    c.registerInstance<JobScheduler>(
-      TOKENS.JobScheduler,
-      new PgBossJobScheduler(settings.durableQueue.boss, lock, { ...queue, workerConcurrency: settings.jobs.workerConcurrency }, clock, settings.logger),
-    );
+    const jobs = createDurableJobs(settings.durableQueue.boss, settings.databaseUrl, { ...settings.durableQueue.settings, workerConcurrency: settings.jobs.workerConcurrency }, clock, settings.logger);
+    closeHooks.push(jobs.close);
+    c.registerInstance(TOKENS.ClientLock, jobs.lock);
+    c.registerInstance<JobScheduler>(TOKENS.JobScheduler, jobs.scheduler);
   } else {
     c.registerSingleton(TOKENS.ClientLock, InProcessClientLock);
     // Under its own token too: the embedding entry's whenIdle() needs the concrete scheduler.
