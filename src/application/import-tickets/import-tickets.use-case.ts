@@ -79,10 +79,13 @@ export class ImportTicketsUseCase {
     const onAbort = () => stopWith(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
+    // Progress is told after each write without holding the next one up; reports asked for while
+    // one is being told collapse into one more, with the numbers as they are by then.
+    const progress = new WriteBatcher<ImportTicketsReport>(() => onProgress(report), stopWith);
     const writes = new WriteBatcher<Settled>(async (batch) => {
       await this.storeAndCheckpoint(client, batch, prefix, versions, report);
       open.release(batch.filter((settled) => settled.entry).length);
-      await onProgress(report).catch(stopWith);
+      progress.add(report);
     }, stopWith);
     const fetching = new Set<Promise<void>>();
 
@@ -111,6 +114,7 @@ export class ImportTicketsUseCase {
       // Never return while a ticket is still being fetched or written: the caller releases the client's lock.
       await Promise.allSettled(fetching);
       await writes.drain();
+      await progress.drain();
     }
     if (stop.signal.aborted) throw stop.signal.reason;
     return report;
