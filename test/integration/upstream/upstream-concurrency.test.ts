@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock, { type ReplyFnResult } from 'nock';
-import { anyTicketQuery, listBody, makeClient, makeSut, never, onFakeTime, ticketList, useFakeClock, useNock } from './upstream-test-kit.js';
+import { anyTicketQuery, listBody, makeClient, makeSut, STALLED_MS, onFakeTime, ticketList, useFakeClock, useNock } from './upstream-test-kit.js';
 
 /** A nock reply that answers after `delayMs` (of fake time) and records how many requests were in flight at once. */
 function slowReplies(delayMs: number) {
@@ -92,8 +92,8 @@ describe('UpstreamConnection concurrency, on real time (the request timeout is A
 
   it('when a request times out, then its in-flight slot is freed for the next one', async () => {
     const { tickets, connections } = makeSut({ concurrency: 1, timeoutMs: 200 });
-    // The first answer never comes: the calls can only finish if its timeout frees the one slot.
-    const scope = ticketList().reply(never());
+    // The first answer stalls past the test's time limit: the calls can only finish if its timeout frees the one slot.
+    const scope = ticketList().delay(STALLED_MS).reply(200, listBody([]));
     ticketList(scope).times(2).reply(200, listBody([]));
 
     await Promise.all([tickets.listTickets(makeClient(), anyTicketQuery), tickets.listTickets(makeClient(), anyTicketQuery)]);

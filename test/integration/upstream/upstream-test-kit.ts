@@ -144,10 +144,11 @@ export async function advance(clock: InstalledClock, ms: number): Promise<void> 
   await settle(clock);
 }
 
-/** A nock reply that never comes: the request can only end by its timeout or its caller's signal. */
-export function never(): (uri: string, body: unknown, callback: (error: NodeJS.ErrnoException | null, result: nock.ReplyFnResult) => void) => void {
-  return () => {};
-}
+/**
+ * A nock delay past mocha's time limit: a reply stalled this long can only end by its timeout or its
+ * caller's signal before the test fails. (nock's delays run on real timers; nock.cleanAll clears them.)
+ */
+export const STALLED_MS = 10 * 60_000;
 
 /** Registers the nock rules of the adapter tests on the enclosing describe. */
 export function useNock(): void {
