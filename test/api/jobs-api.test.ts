@@ -190,11 +190,24 @@ describe('Jobs API (the origin document contract)', () => {
 
     it('when a client is triggered 30 times while its run is active, then exactly one follow-up run is queued and all 30 point at it', async () => {
       await insertClient({ slug: 'acme', apiBaseUrl: 'https://acme.helpdesk.example/api/v1' });
-      nock('https://acme.helpdesk.example').get('/api/v1/ticket').query(true).delay(400).times(2).reply(200, { data: [], meta: {} });
+      // The upstream holds its answers until the 30 triggers are answered, so the first run is
+      // still running for all of them however slow the machine (a held request that times out
+      // is retried and waits again).
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      nock('https://acme.helpdesk.example')
+        .persist()
+        .get('/api/v1/ticket')
+        .query(true)
+        .reply(async () => {
+          await released;
+          return [200, { data: [], meta: {} }];
+        });
       const first = await app.request('POST', '/api/jobs/import/acme');
-      await waitFor(async () => (await runsInDb())[0]?.status === 'running', 'the first run to start', { timeoutMs: 5_000, intervalMs: 10 });
+      await waitFor(async () => (await runsInDb())[0]?.status === 'running', 'the first run to start', { intervalMs: 10 });
 
       const responses = await Promise.all(Array.from({ length: 30 }, () => app.request('POST', '/api/jobs/import/acme')));
+      release();
       await app.jobsIdle();
 
       expect(responses.every((r) => r.status === 202)).to.equal(true);

@@ -26,7 +26,14 @@ function busiestWindow(times: number[], windowMs: number): number {
 function aProcess() {
   const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}) });
   const connections = new UpstreamConnections(testConfig({ requestsPerMinute: LIMIT, rateWindowMs: WINDOW, timeoutMs: 1_000, concurrency: LIMIT }), metrics, new PgUpstreamRequestLedger(sql()));
-  return { connections, tickets: new HttpTicketSource(connections) };
+  return { connections, metrics, tickets: new HttpTicketSource(connections) };
+}
+
+/** Seconds the client's requests waited for a rate permit, in total, as the metrics count them. */
+async function budgetWaitSeconds(metrics: ImporterMetrics): Promise<number> {
+  const series = 'helpdesk_importer_upstream_rate_budget_wait_seconds_total{client="acme"} ';
+  const line = (await metrics.registry.metrics()).split('\n').find((l) => l.startsWith(series));
+  return line ? Number(line.slice(series.length)) : 0;
 }
 
 describe('PgUpstreamRequestLedger (the budget outlives the process, on the real PostgreSQL)', () => {
@@ -40,22 +47,15 @@ describe('PgUpstreamRequestLedger (the budget outlives the process, on the real 
 
   it('when process 1 used N permits and process 2 takes the client over, then process 2 sends only limit − N in its first window, and the full limit once they have left it', async function () {
     this.timeout(30_000);
+    // Arrival times are real (the ledger runs on the database's clock): a permit comes back only a
+    // window after its request finished, so a slow machine can spread arrivals, never bunch them.
     const arrivals: number[] = [];
-    let pending = 0;
-    let peakPending = 0;
-    let gate: { open: () => void; opened: Promise<void> } | undefined;
     nock(ORIGIN)
       .persist()
       .get(`${BASE_PATH}/ticket`)
       .query(true)
-      .reply(async () => {
+      .reply(() => {
         arrivals.push(Date.now());
-        pending += 1;
-        peakPending = Math.max(peakPending, pending);
-        if (gate && pending === LIMIT) gate.open();
-        // Phase 3 holds each answer until all LIMIT are in flight at once (or gives up, well before the timeout).
-        if (gate) await Promise.race([gate.opened, delay(700)]);
-        pending -= 1;
         return [200, listBody([])];
       });
     const client = makeClient({ id: clientId });
@@ -65,21 +65,22 @@ describe('PgUpstreamRequestLedger (the budget outlives the process, on the real 
     const { rows } = await sql().query<{ permits: number; held_until: Date }>('SELECT permits, held_until FROM upstream_request_ledger WHERE client_id = $1', [clientId]);
 
     const second = aProcess();
-    await Promise.all(Array.from({ length: LIMIT }, () => second.tickets.listTickets(client, anyTicketQuery)));
+    const finishedAt: number[] = [];
+    await Promise.all(Array.from({ length: LIMIT }, () => second.tickets.listTickets(client, anyTicketQuery).then(() => finishedAt.push(Date.now()))));
     const ofSecond = arrivals.slice(7);
     const heldUntil = Math.min(...rows.map((r) => r.held_until.getTime()));
-    // Until process 2's own permits have also left the window, then all LIMIT at once.
-    await delay(Math.max(heldUntil, arrivals.at(-1)! + 200 + WINDOW) - Date.now());
-    peakPending = 0;
-    let open!: () => void;
-    gate = { open: () => open(), opened: new Promise<void>((resolve) => (open = resolve)) };
+    // Until process 1's block has ended and process 2's own permits (back a window after each
+    // request finished) have left the window; then the full limit goes out without waiting.
+    await delay(Math.max(heldUntil + 1_000, Math.max(...finishedAt) + WINDOW + 1) - Date.now());
+    const waitedBefore = await budgetWaitSeconds(second.metrics);
     await Promise.all(Array.from({ length: LIMIT }, () => second.tickets.listTickets(client, anyTicketQuery)));
 
     expect(rows.reduce((sum, r) => sum + r.permits, 0)).to.equal(7);
     expect(ofSecond).to.have.length(LIMIT);
     expect(ofSecond.filter((at) => at < ofSecond[0]! + WINDOW), 'sent in process 2 first window').to.have.length(LIMIT - 7);
     expect(busiestWindow(arrivals, WINDOW), 'what the upstream saw of both processes in any window').to.be.at.most(LIMIT);
-    expect(peakPending, 'the full limit in flight at once afterwards').to.equal(LIMIT);
+    expect(await budgetWaitSeconds(second.metrics), 'process 2 waited for permits in its first window').to.be.greaterThan(0);
+    expect(await budgetWaitSeconds(second.metrics), 'none of the full limit afterwards waits for a permit').to.equal(waitedBefore);
     expect(arrivals).to.have.length(7 + 2 * LIMIT);
   });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { TicketGoneUpstreamError, UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../../src/domain/errors.js';
-import { BASE_PATH, ORIGIN, TOKEN, anyTicketQuery, elapsedSince, failureOf, listBody, makeClient, makeSut, ticketItem, ticketList, useNock } from './upstream-test-kit.js';
+import { BASE_PATH, ORIGIN, TOKEN, anyTicketQuery, failureOf, listBody, makeClient, makeSut, STALLED_MS, onFakeTime, ticketItem, ticketList, useFakeClock, useNock } from './upstream-test-kit.js';
 
 describe('UpstreamConnection failures and retries', () => {
   useNock();
@@ -57,24 +57,30 @@ describe('UpstreamConnection failures and retries', () => {
       expect(scope.isDone()).to.equal(true);
     });
 
-    it('when retrying, then the waits between attempts grow and stay within backoffMaxMs', async () => {
-      const { tickets } = makeSut({ backoffBaseMs: 40, backoffMaxMs: 80, maxRetries: 3 });
-      const seen: number[] = [];
-      const scope = ticketList()
-        .times(4)
-        .reply(() => {
-          seen.push(Date.now());
-          return [503, ''];
-        });
+    describe('on fake time', () => {
+      const fake = useFakeClock();
 
-      await failureOf(() => tickets.listTickets(makeClient(), anyTicketQuery));
+      it('when retrying, then the waits between attempts grow and stay within backoffMaxMs', async () => {
+        // The request timeout is real time: far beyond anything this test waits.
+        const { tickets } = makeSut({ backoffBaseMs: 40, backoffMaxMs: 80, maxRetries: 3, timeoutMs: 60_000 });
+        const seen: number[] = [];
+        const scope = ticketList()
+          .times(4)
+          .reply(() => {
+            seen.push(Date.now());
+            return [503, ''];
+          });
 
-      const gaps = seen.slice(1).map((at, index) => at - seen[index]!);
-      // ceilings 40, 80, 80 (capped), with jitter between half the ceiling and the ceiling
-      expect(gaps[0]).to.be.within(18, 75);
-      expect(gaps[1]).to.be.within(38, 130);
-      expect(gaps[2]).to.be.within(38, 130);
-      expect(scope.isDone()).to.equal(true);
+        await onFakeTime(fake.clock, failureOf(() => tickets.listTickets(makeClient(), anyTicketQuery)));
+
+        const gaps = seen.slice(1).map((at, index) => at - seen[index]!);
+        // ceilings 40, 80, 80 (capped), with jitter between half the ceiling and the ceiling
+        expect(gaps).to.have.length(3);
+        expect(gaps[0]).to.be.within(20, 40);
+        expect(gaps[1]).to.be.within(40, 80);
+        expect(gaps[2]).to.be.within(40, 80);
+        expect(scope.isDone()).to.equal(true);
+      });
     });
   });
 
@@ -269,50 +275,48 @@ describe('UpstreamConnection failures and retries', () => {
     });
   });
 
-  describe('timeouts (timeoutMs 300)', () => {
-    it('when the headers take 1000 ms once, then the attempt is abandoned at ~300 ms and the retry succeeds', async () => {
+  describe('timeouts (on real time: AbortSignal.timeout)', () => {
+    // The timeout is AbortSignal.timeout, on real time: the stalled answers come long after the
+    // test's own time limit, so only the timeout can end them, and the counts say what happened.
+    it('when the headers stall once, then the attempt is abandoned at its timeout and the retry succeeds', async () => {
       const { tickets, connections } = makeSut({ timeoutMs: 300 });
-      const scope = ticketList().delay(1000).reply(200, listBody([]));
+      const scope = ticketList().delay(STALLED_MS).reply(200, listBody([]));
       ticketList(scope).reply(200, listBody([ticketItem()]));
-      const start = Date.now();
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
       expect(result.items).to.have.length(1);
-      expect(elapsedSince(start)).to.be.within(280, 800);
       expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
       expect(scope.isDone()).to.equal(true);
     });
 
-    it('when the headers arrive but the body stalls for 1000 ms, then the attempt is abandoned and the retry succeeds', async () => {
+    it('when the headers arrive but the body stalls forever, then the attempt is abandoned and the retry succeeds', async () => {
       const { tickets, connections } = makeSut({ timeoutMs: 300 });
-      const scope = ticketList().delayBody(1000).reply(200, listBody([ticketItem({ uuid: 'stalled' })]));
+      const scope = ticketList().delayBody(STALLED_MS).reply(200, listBody([ticketItem({ uuid: 'stalled' })]));
       ticketList(scope).reply(200, listBody([ticketItem({ uuid: 'fresh' })]));
-      const start = Date.now();
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);
 
       expect(result.items.map((t) => t.uuid)).to.deep.equal(['fresh']);
-      expect(elapsedSince(start)).to.be.within(280, 800);
       expect(connections.snapshot('client-acme')).to.include({ requests: 2, retries: 1 });
       expect(scope.isDone()).to.equal(true);
     });
 
     it('when the upstream hangs every time, then UpstreamUnavailableError after maxRetries+1 attempts of ~timeoutMs each', async () => {
-      const { tickets } = makeSut({ timeoutMs: 200, maxRetries: 2 });
-      const scope = ticketList().times(3).delay(2000).reply(200, listBody([]));
-      const start = Date.now();
+      const { tickets, connections } = makeSut({ timeoutMs: 200, maxRetries: 2 });
+      const scope = ticketList().times(3).delay(STALLED_MS).reply(200, listBody([]));
 
       const error = await failureOf(() => tickets.listTickets(makeClient(), anyTicketQuery));
 
       expect(error).to.be.instanceOf(UpstreamUnavailableError);
       expect(error.message).to.include('"acme"').and.include('within 200 ms').and.not.include(TOKEN);
-      expect(elapsedSince(start)).to.be.within(3 * 200 - 20, 1500);
+      expect(connections.snapshot('client-acme')).to.include({ requests: 3, retries: 2 });
       expect(scope.isDone()).to.equal(true);
     });
 
-    it('when a reply takes less than timeoutMs, then it is not treated as a timeout', async () => {
-      const { tickets, connections } = makeSut({ timeoutMs: 300 });
+    it('when a reply takes less than timeoutMs, head and body together, then it is not treated as a timeout', async () => {
+      // 100 + 100 ms of real delay against a timeout a loaded machine cannot reach.
+      const { tickets, connections } = makeSut({ timeoutMs: 10_000 });
       const scope = ticketList().delay({ head: 100, body: 100 }).reply(200, listBody([ticketItem()]));
 
       const result = await tickets.listTickets(makeClient(), anyTicketQuery);

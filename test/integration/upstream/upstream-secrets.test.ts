@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { AppError } from '../../../src/domain/errors.js';
-import { BASE_PATH, ORIGIN, TOKEN, anyTicketQuery, failureOf, listBody, makeClient, makeSut, renderingsOf, ticketList, useNock } from './upstream-test-kit.js';
+import { BASE_PATH, ORIGIN, TOKEN, anyTicketQuery, failureOf, listBody, makeClient, makeSut, renderingsOf, STALLED_MS, ticketList, useNock } from './upstream-test-kit.js';
 
 describe('UpstreamConnection secrets (the client token never leaks into errors)', () => {
   useNock();
@@ -19,7 +19,7 @@ describe('UpstreamConnection secrets (the client token never leaks into errors)'
     ['a bad body forever', () => ticketList().times(4).reply(200, `<html>${TOKEN}</html>`), 'tickets'],
     ['a wrong envelope forever', () => ticketList().times(4).reply(200, { items: [], echo: TOKEN }), 'tickets'],
     ['connection resets forever', () => ticketList().times(4).replyWithError({ code: 'ECONNRESET', message: `reset while sending Bearer ${TOKEN}` }), 'tickets'],
-    ['a hang forever', () => ticketList().times(4).delay(1000).reply(200, listBody([])), 'tickets'],
+    ['a hang forever', () => ticketList().times(4).delay(STALLED_MS).reply(200, listBody([])), 'tickets'],
     ['contacts 5xx forever', () => nock(ORIGIN).get(`${BASE_PATH}/contact`).query(true).times(4).reply(503), 'contacts'],
   ];
 

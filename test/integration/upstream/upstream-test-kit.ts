@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { install } from '@sinonjs/fake-timers';
 import nock from 'nock';
 import type { Client } from '../../../src/domain/clients/client.js';
 import type { UpstreamConfig } from '../../../src/infrastructure/config.js';
@@ -83,9 +84,72 @@ export function renderingsOf(error: Error): string[] {
   return [error.message, String(error), error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 5 })];
 }
 
-export function elapsedSince(start: number): number {
-  return Date.now() - start;
+/**
+ * Fake time for the adapter tests, so no assertion depends on how busy the machine is: installed
+ * before each test of the enclosing describe and removed after it. Requests go through nock in
+ * process (no real I/O); the request
+ * timeout (AbortSignal.timeout) stays on real time, so these tests use a timeoutMs nothing reaches.
+ */
+export function useFakeClock(start = Date.parse('2026-11-28T10:15:00.250Z')): { readonly clock: InstalledClock } {
+  const holder = {} as { clock: InstalledClock };
+  beforeEach(() => {
+    holder.clock = install({ now: start, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'], shouldAdvanceTime: false });
+  });
+  afterEach(() => holder.clock.uninstall());
+  return holder;
 }
+
+type InstalledClock = ReturnType<typeof install>;
+
+/**
+ * nock schedules parts of a reply on real timers it captured at load (a 0 ms setTimeout before it
+ * answers) and on immediates. A real 0 ms timer of ours fires after every real 0 ms timer set
+ * before it, so each step lets one such hop happen whatever the machine's load; the immediates
+ * between hops run in the fake clock's async ticks.
+ */
+const realSetTimeout = globalThis.setTimeout;
+/** Three steps were enough for every test here; ten leave room. */
+const SETTLE_STEPS = 10;
+const TURNS_PER_STEP = 30;
+
+/** Lets everything that can run without fake time passing run. */
+export async function settle(clock: InstalledClock): Promise<void> {
+  for (let step = 0; step < SETTLE_STEPS; step++) {
+    await new Promise((resolve) => realSetTimeout(resolve, 0));
+    for (let turn = 0; turn < TURNS_PER_STEP; turn++) await clock.tickAsync(0);
+  }
+}
+
+/**
+ * Awaits `work` on fake time: time moves only when nothing else can happen, straight to the next
+ * timer, so every wait lasts exactly what the code asked for. Throws when `work` waits on no timer.
+ */
+export async function onFakeTime<T>(clock: InstalledClock, work: Promise<T>): Promise<T> {
+  let done = false;
+  work.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (;;) {
+    await settle(clock);
+    if (done) return work;
+    if (clock.countTimers() === 0) throw new Error('the work waits, but on no timer: it would never finish');
+    await clock.nextAsync();
+  }
+}
+
+/** Moves fake time `ms` forward, letting in-process work settle before and after. */
+export async function advance(clock: InstalledClock, ms: number): Promise<void> {
+  await settle(clock);
+  await clock.tickAsync(ms);
+  await settle(clock);
+}
+
+/**
+ * A nock delay past mocha's time limit: a reply stalled this long can only end by its timeout or its
+ * caller's signal before the test fails. (nock's delays run on real timers; nock.cleanAll clears them.)
+ */
+export const STALLED_MS = 10 * 60_000;
 
 /** Registers the nock rules of the adapter tests on the enclosing describe. */
 export function useNock(): void {
