@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { Clock } from '../../domain/ports/clock.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
+import { abortable, delay } from '../abortable.js';
 
 export interface LeaseSettings {
   /** How long a lease lives without a heartbeat (`JOB_ORPHAN_AFTER_SECONDS`). */
@@ -115,7 +116,7 @@ export class PgLeaseClientLock implements ClientLock {
         this.startHeartbeat();
         return;
       }
-      await sleep(this.retryMs, signal);
+      await delay(this.retryMs, signal);
     }
   }
 
@@ -172,29 +173,4 @@ export class PgLeaseClientLock implements ClientLock {
     this.logger.warn({ key, why }, 'a lease was lost: its work stops at its next checkpoint');
     lease.lost.abort(new LeaseLostError(key, why));
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Waits for `promise`, rejecting with the reason as soon as `signal` aborts. */
-function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -5,7 +5,7 @@ import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../domai
 import type { UpstreamCounters } from '../../domain/ports/upstream-usage.port.js';
 import type { UpstreamConfig } from '../config.js';
 import type { UpstreamMetrics } from '../metrics/importer-metrics.js';
-import { delay, relayOf } from './abortable.js';
+import { delay, relayOf } from '../abortable.js';
 import { PermitQueue } from './permit-queue.js';
 import { parseRetryAfter } from './retry-after.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';

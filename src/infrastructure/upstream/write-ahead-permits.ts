@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { abortable } from './abortable.js';
+import { abortable } from '../abortable.js';
 import type { SlidingWindowBudget } from './sliding-window-budget.js';
 import type { LedgerBlock, LedgerWrite, UpstreamRequestLedger } from './upstream-request-ledger.js';
 

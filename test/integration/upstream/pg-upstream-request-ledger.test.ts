@@ -4,7 +4,7 @@ import { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-me
 import { HttpTicketSource } from '../../../src/infrastructure/upstream/http-ticket-source.js';
 import { PgUpstreamRequestLedger } from '../../../src/infrastructure/upstream/pg-upstream-request-ledger.js';
 import { UpstreamConnections } from '../../../src/infrastructure/upstream/upstream-connections.js';
-import { delay } from '../../../src/infrastructure/upstream/abortable.js';
+import { delay } from '../../../src/infrastructure/abortable.js';
 import { insertClient, sql, truncateAll } from '../../support/database.js';
 import { BASE_PATH, ORIGIN, anyTicketQuery, listBody, makeClient, testConfig, useNock } from './upstream-test-kit.js';
 

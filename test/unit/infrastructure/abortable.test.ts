@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { install } from '@sinonjs/fake-timers';
 import { expect } from 'chai';
-import { abortable, delay, relayOf } from '../../../src/infrastructure/upstream/abortable.js';
+import { abortable, delay, relayOf } from '../../../src/infrastructure/abortable.js';
 
 type InstalledClock = ReturnType<typeof install>;
 
