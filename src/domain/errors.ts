@@ -57,7 +57,7 @@ export class TicketGoneUpstreamError extends AppError {
   }
 }
 
-/** A run was cancelled while a client was being processed; it stopped at a page boundary. */
+/** A run was cancelled while a client was being processed; it stopped at its next checkpoint. */
 export class RunCancelledError extends AppError {
   readonly code = 'run_cancelled';
 
