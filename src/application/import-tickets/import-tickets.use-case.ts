@@ -86,7 +86,7 @@ export class ImportTicketsUseCase {
       await this.storeAndCheckpoint(client, batch, prefix, versions, report);
       open.release(batch.filter((settled) => settled.entry).length);
       progress.add(report);
-    }, stopWith);
+    }, stopWith, this.settings.pageSize);
     const fetching = new Set<Promise<void>>();
 
     try {

@@ -12,6 +12,8 @@ export class WriteBatcher<T> {
   constructor(
     private readonly write: (batch: T[]) => Promise<void>,
     private readonly onError: (error: unknown) => void,
+    /** At most this many items a write: a bound on the size of one statement, and on the memory it takes. */
+    private readonly maxBatch = Infinity,
   ) {}
 
   add(item: T): void {
@@ -30,8 +32,7 @@ export class WriteBatcher<T> {
     await null;
     try {
       while (this.pending.length && !this.failed) {
-        const batch = this.pending;
-        this.pending = [];
+        const batch = this.pending.splice(0, this.maxBatch);
         await this.write(batch);
       }
     } catch (error) {
