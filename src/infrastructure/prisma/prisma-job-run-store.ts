@@ -182,6 +182,12 @@ export class PrismaJobRunStore implements JobRunStore {
       id,
     );
     const run = rows[0] ? toJobRun(rows[0]) : null;
+    // Still queued in this statement's snapshot: another client of the run marked it running
+    // meanwhile (this update waited for its row lock, then matched nothing). Read it again.
+    if (run?.status === 'queued') {
+      const current = await this.findById(id);
+      return current?.status === 'running' ? current : null;
+    }
     return run?.status === 'running' ? run : null;
   }
 

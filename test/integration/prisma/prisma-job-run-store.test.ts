@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import pg from 'pg';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../../src/application/tokens.js';
 import type { ClientRunStats } from '../../../src/domain/jobs/job-run.js';
@@ -8,8 +9,9 @@ import type { JobRunStore, RunTarget } from '../../../src/domain/ports/job-run-s
 import { closeContainer } from '../../../src/infrastructure/container.js';
 import { INFRA_TOKENS } from '../../../src/infrastructure/infra-tokens.js';
 import type { ImporterMetrics } from '../../../src/infrastructure/metrics/importer-metrics.js';
-import { sql, truncateAll } from '../../support/database.js';
+import { sql, testDatabaseUrl, truncateAll } from '../../support/database.js';
 import { makeTestContainer } from '../../support/test-container.js';
+import { waitFor } from '../../support/wait-for.js';
 
 function clientStats(status: ClientRunStats['status'], pages = 0, extra: Partial<ClientRunStats> = {}): ClientRunStats {
   return { status, pages, upstreamRequests: pages, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: null, ...extra };
@@ -55,6 +57,24 @@ describe('PrismaJobRunStore', () => {
 
     expect(new Set(results.map((r) => r.run.id)).size).to.equal(1);
     expect(results.filter((r) => !r.coalesced)).to.have.length(1);
+  });
+
+  it('when two clients of a queued run start at the same moment, then both see it running (the second waited for the first one\'s row lock)', async () => {
+    const { run } = await runs.enqueue('import', 'all', 'manual');
+    const other = new pg.Client({ connectionString: testDatabaseUrl() });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`UPDATE job_runs SET status = 'running', started_at = now() WHERE id = $1`, [run.id]);
+      const second = runs.markRunning(run.id);
+      // The second client's statement now waits for the first one's row lock.
+      await waitFor(async () => (await sql().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE job_runs SET status%'`)).rows.length > 0, 'the second start to wait for the row lock');
+      await other.query('COMMIT');
+
+      expect((await second)?.status).to.equal('running');
+    } finally {
+      await other.end();
+    }
   });
 
   it('when the queued run starts, then the next trigger creates a new queued run', async () => {
