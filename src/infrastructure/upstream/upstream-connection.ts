@@ -204,10 +204,18 @@ export class UpstreamConnection {
 
   /** One request and its outcome, with the status label the metrics give it. */
   private async exchange(path: string, searchParams: Record<string, string | number>, caller: AbortSignal | undefined): Promise<{ status: string; result: Attempt }> {
-    // The timeout bounds the whole exchange, body included: a server may stall mid-body.
+    // The timeout bounds the whole exchange, body included: a server may stall mid-body. One
+    // controller per request, let go of both signals when it ends: a composite signal per
+    // request (AbortSignal.any) stays tied to the run's signal and to its timer for 30 s.
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
+    const exchange = new AbortController();
+    const onTimeout = () => exchange.abort(timeout.reason);
+    const onCaller = () => exchange.abort(caller!.reason);
+    timeout.addEventListener('abort', onTimeout, { once: true });
+    caller?.addEventListener('abort', onCaller, { once: true });
+    if (caller?.aborted) onCaller();
     try {
-      const response = await this.http.get(path, { searchParams, signal: caller ? AbortSignal.any([caller, timeout]) : timeout });
+      const response = await this.http.get(path, { searchParams, signal: exchange.signal });
       const answered = (result: Attempt) => ({ status: String(response.status), result });
       if (response.status === 401 || response.status === 403) return answered({ outcome: 'unauthorized', status: response.status });
       if (response.status === 404) return answered({ outcome: 'not-found' });
@@ -228,6 +236,9 @@ export class UpstreamConnection {
       const name = (error as { name?: string })?.name;
       const status = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network_error';
       return { status, result: { outcome: 'transient', problem: describeNetworkError(error, this.config.timeoutMs) } };
+    } finally {
+      timeout.removeEventListener('abort', onTimeout);
+      caller?.removeEventListener('abort', onCaller);
     }
   }
 
