@@ -1,5 +1,4 @@
 import type { TicketPageQuery } from '../../domain/ports/ticket-source.port.js';
-import type { PageQuery } from '../../domain/ports/page-query.js';
 import type { Ticket } from '../../domain/tickets/ticket.js';
 
 /** Upstream timestamps have millisecond precision: the first instant after a group. */

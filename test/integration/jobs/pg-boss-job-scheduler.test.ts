@@ -8,7 +8,7 @@ import { PgLeaseClientLock } from '../../../src/infrastructure/jobs/pg-lease-cli
 import { QUEUES } from '../../../src/infrastructure/jobs/queue-names.js';
 import { startPgBoss } from '../../../src/infrastructure/jobs/start-pg-boss.js';
 import { SystemClock } from '../../../src/infrastructure/system-clock.js';
-import { aClient, aQueuedRun, at, targetsOf } from '../../fakes/builders.js';
+import { aClient, aQueuedRun, targetsOf } from '../../fakes/builders.js';
 import { sql, testDatabaseUrl, truncateAll } from '../../support/database.js';
 import { recordingLogger, type RecordingLogger } from '../../support/recording-logger.js';
 import { waitFor } from '../../support/wait-for.js';

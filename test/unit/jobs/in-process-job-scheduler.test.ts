@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ClientJob } from '../../../src/domain/jobs/client-job.js';
 import type { JobHandlers } from '../../../src/domain/ports/job-handlers.port.js';
 import { InProcessJobScheduler } from '../../../src/infrastructure/jobs/in-process-job-scheduler.js';
-import { aClient, aQueuedRun, at, targetsOf } from '../../fakes/builders.js';
+import { aClient, aQueuedRun, targetsOf } from '../../fakes/builders.js';
 import { recordingLogger } from '../../support/recording-logger.js';
 
 const tick = (ms = 5) => new Promise<void>((resolve) => setTimeout(resolve, ms));
