@@ -6,6 +6,7 @@ export const TOKENS = {
   ClientRepository: Symbol('ClientRepository'),
   TicketStore: Symbol('TicketStore'),
   ContactStore: Symbol('ContactStore'),
+  ChangeFeed: Symbol('ChangeFeed'),
   JobRunStore: Symbol('JobRunStore'),
   JobScheduler: Symbol('JobScheduler'),
   JobHandlers: Symbol('JobHandlers'),

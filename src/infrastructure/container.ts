@@ -38,6 +38,7 @@ import type { PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
 import { createDurableJobs } from './jobs/durable-jobs.js';
 import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
+import { PgChangeFeed } from './pg/pg-change-feed.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
@@ -103,6 +104,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.CursorStore, PrismaCursorStore);
   c.registerSingleton(TOKENS.TicketStore, PgTicketStore);
   c.registerSingleton(TOKENS.ContactStore, PgContactStore);
+  c.registerSingleton(TOKENS.ChangeFeed, PgChangeFeed);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
   c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
 

@@ -3,6 +3,7 @@ import type { Client } from '../../domain/clients/client.js';
 import { RunCancelledError } from '../../domain/errors.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
 import { isClientFinished, queuedClientStats, resumedClientStats, type ClientRunStats, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
+import type { ChangeFeed } from '../../domain/ports/change-feed.port.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { ClientRepository } from '../../domain/ports/client-repository.port.js';
 import type { Clock } from '../../domain/ports/clock.port.js';
@@ -40,6 +41,7 @@ export class RunClientJobUseCase {
     @inject(TOKENS.UpstreamUsage) private readonly usage: UpstreamUsage,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.ChangeFeed) private readonly changes: ChangeFeed,
     @inject(ImportTicketsUseCase) private readonly importTickets: ImportTicketsUseCase,
     @inject(SyncContactsUseCase) private readonly syncContacts: SyncContactsUseCase,
     @inject(EndRunWhenClientsFinish) private readonly endRun: EndRunWhenClientsFinish,
@@ -119,16 +121,28 @@ export class RunClientJobUseCase {
       void record('running').catch(() => {});
     }, WAIT_WATCH_MS);
     watch.unref?.();
+    // What this attempt stored so far and has already announced downstream.
+    const announced = { tickets: 0, messages: 0, contacts: 0 };
+    const announce = async () => {
+      const stored = { tickets: latest?.tickets ?? 0, messages: latest?.messages ?? 0, contacts: latest?.contacts ?? 0 };
+      const change = { tickets: stored.tickets - announced.tickets, messages: stored.messages - announced.messages, contacts: stored.contacts - announced.contacts };
+      if (change.tickets + change.messages + change.contacts === 0) return;
+      Object.assign(announced, stored);
+      // A hint to listeners, never a reason to fail the work: the rows carry their change positions.
+      await this.changes
+        .announce({ clientId: client.id, slug: client.slug, kind: run.kind, runId: run.id, ...change, cursor: latest?.cursorAfter ?? null })
+        .catch((error: unknown) => log.warn({ err: describeError(error) }, 'stored changes could not be announced'));
+    };
 
     try {
       log.info({ resumed: Boolean(previous?.startedAt) }, 'client run started');
       await record('running');
       latest = await this.perform(run.kind, client, signal, async (report) => {
         latest = { ...report };
-        const { stopRequested } = await record('running');
+        const [{ stopRequested }] = await Promise.all([record('running'), announce()]);
         if (stopRequested) throw new RunCancelledError();
       });
-      await record('succeeded');
+      await Promise.all([record('succeeded'), announce()]);
       log.info({ ...latest }, 'client run finished');
     } catch (error) {
       if (signal.aborted) {
@@ -146,6 +160,8 @@ export class RunClientJobUseCase {
       await record('failed', message);
     } finally {
       clearInterval(watch);
+      // An interrupted, cancelled or failed attempt still stored and checkpointed what it fully fetched.
+      await announce();
     }
   }
 

@@ -22,6 +22,7 @@ const POSTGRES_TYPE: Record<string, string> = {
   String: 'text',
   Boolean: 'boolean',
   Int: 'integer',
+  BigInt: 'bigint',
   DateTime: 'timestamp without time zone',
   Json: 'jsonb',
 };

@@ -20,6 +20,7 @@ import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
 import { InMemoryTicketSource, type ListTicketsHook } from '../../fakes/in-memory-ticket-source.js';
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
+import { RecordingChangeFeed } from '../../fakes/recording-change-feed.js';
 import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
 import { recordingLogger } from '../../support/recording-logger.js';
 import { deferred, settle, settledNow } from '../../support/settle.js';
@@ -44,7 +45,8 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors);
   const clock = runsClock ?? new FakeClock();
   const endRun = new EndRunWhenClientsFinish(runs);
-  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, importTickets, syncContacts, endRun);
+  const changes = new RecordingChangeFeed();
+  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, changes, importTickets, syncContacts, endRun);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
 
   /** Registers a client with `tickets` tickets upstream (one message each). */
@@ -71,7 +73,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
       await hook(request);
     };
   };
-  return { sut, runs, clients, usage, logger, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, withClient, fannedOut, runClientJobs, onTicketListing };
+  return { sut, runs, clients, usage, logger, changes, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, withClient, fannedOut, runClientJobs, onTicketListing };
 }
 
 
@@ -128,6 +130,58 @@ describe('RunClientJobUseCase', () => {
     expect(ticketStore.tickets(acme.id)).to.have.length(3);
     expect(ticketStore.tickets(beta.id)).to.have.length(3);
     expect(ticketSource.requests.filter((r) => r.clientId === idle.id)).to.deep.equal([]);
+  });
+
+  describe('the change feed', () => {
+    it('when an import stores tickets over several checkpoints, then its announcements add up to what it stored and the last carries the new cursor', async () => {
+      const { runs, changes, cursors, withClient, fannedOut, runClientJobs } = makeSut({ pageSize: 10 });
+      const acme = withClient({ slug: 'acme' }, 25);
+      const runId = await fannedOut('import', 'acme');
+
+      await runClientJobs(runId);
+
+      const mine = changes.announced.filter((c) => c.clientId === acme.id);
+      expect(mine.length).to.be.greaterThan(0);
+      expect(mine.every((c) => c.slug === 'acme' && c.kind === 'import' && c.runId === runId)).to.equal(true);
+      expect(mine.reduce((sum, c) => sum + c.tickets, 0)).to.equal(25);
+      expect(mine.reduce((sum, c) => sum + c.messages, 0)).to.equal(25);
+      expect(mine.at(-1)!.cursor).to.equal(await cursors.get(acme.id, CURSOR_KEYS.ticketsLastImportAt));
+      expect(runs.run(runId).stats.acme).to.include({ tickets: 25 });
+    });
+
+    it('when a run finds nothing new, then it announces nothing', async () => {
+      const { changes, withClient, fannedOut, runClientJobs } = makeSut();
+      withClient({ slug: 'acme' }, 3);
+      await runClientJobs(await fannedOut('import', 'acme'));
+      changes.announced.length = 0;
+
+      await runClientJobs(await fannedOut('import', 'acme'));
+
+      expect(changes.announced).to.deep.equal([]);
+    });
+
+    it('when a contacts sync stores contacts, then they are announced under its kind', async () => {
+      const { changes, contactSource, withClient, fannedOut, runClientJobs } = makeSut();
+      const acme = withClient({ slug: 'acme' }, 0);
+      contactSource.seedContacts(acme.id, manyContacts(7));
+
+      await runClientJobs(await fannedOut('contacts-sync', 'acme'));
+
+      expect(changes.announced.map((c) => c.kind)).to.satisfy((kinds: string[]) => kinds.every((k) => k === 'contacts-sync'));
+      expect(changes.announced.reduce((sum, c) => sum + c.contacts, 0)).to.equal(7);
+    });
+
+    it('when announcing fails (the database connection dropped), then the run still succeeds and the log says so', async () => {
+      const { runs, changes, logger, withClient, fannedOut, runClientJobs } = makeSut();
+      withClient({ slug: 'acme' }, 3);
+      changes.failWith = new Error('connection terminated');
+      const runId = await fannedOut('import', 'acme');
+
+      await runClientJobs(runId);
+
+      expect(runs.run(runId)).to.include({ status: 'succeeded' });
+      expect(logger.lines.some((l) => l.level === 'warn' && l.message === 'stored changes could not be announced')).to.equal(true);
+    });
   });
 
   it('when the run targets one slug, then its client job imports that client only', async () => {
