@@ -54,7 +54,7 @@ const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
       const bare = await bareInsert(pool, datasets[0]!);
       const bareRate = bare.rows / (bare.ms / 1000);
       const insertRatio = importRate / bareRate;
-      const floor = await barePipeline(baseUrl, tokens[0]!, databaseUrl, UNTHROTTLED.EXTERNAL_API_CONCURRENCY);
+      const floor = await barePipeline(baseUrl, [tokens[0]!], databaseUrl, UNTHROTTLED.EXTERNAL_API_CONCURRENCY);
       const floorRate = floor.rows / (floor.ms / 1000);
       const ratio = importRate / floorRate;
 

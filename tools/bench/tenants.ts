@@ -5,6 +5,7 @@
 import type { DatasetSize, SimMessage, SimTicket } from '../upstream-simulator/dataset.js';
 import type { RequestRecord, SimulatorOptions } from '../upstream-simulator/simulator.js';
 import { differencesFromUpstream } from '../shared/verify-against-simulator.js';
+import { barePipeline } from './bare-pipeline-run.js';
 import { peakRssMb, type ClientStats } from './harness.js';
 import { log, withScenario, type Result, type ScenarioContext } from './scenario.js';
 
@@ -86,11 +87,14 @@ function busiestSent(requests: RequestRecord[], token: string, windowMs = 60_000
 
 export const tenantScenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
   async B7(serverUrl) {
-    const one = await withScenario(serverUrl, 'b7_one', LATENCY_BOUND, clients('lat', 1, LATENCY_BOUND_SIZE), LATENCY_BOUND_ENV, (ctx) => timedRun(ctx, '/api/jobs/import', 120_000));
+    // The same clients walked by the bare pipeline afterwards: what this machine allows at all.
+    const floor = (ctx: ScenarioContext) => barePipeline(ctx.baseUrl, ctx.tokens, ctx.databaseUrl, String(CONCURRENCY));
+    const one = await withScenario(serverUrl, 'b7_one', LATENCY_BOUND, clients('lat', 1, LATENCY_BOUND_SIZE), LATENCY_BOUND_ENV, async (ctx) => ({ ...(await timedRun(ctx, '/api/jobs/import', 120_000)), bare: await floor(ctx) }));
     log(`  one client: ${describe(one)}`);
     const many = await withScenario(serverUrl, 'b7_many', LATENCY_BOUND, clients('lat', N7, LATENCY_BOUND_SIZE), LATENCY_BOUND_ENV, async (ctx) => {
       const timed = await timedRun(ctx, '/api/jobs/import', Math.max(20 * one.ms, 60_000));
-      return { ...timed, throttled: ctx.simulator.requests.filter((r) => r.status === 429).length, requests: ctx.simulator.requests.length };
+      const requests = ctx.simulator.requests.length;
+      return { ...timed, throttled: ctx.simulator.requests.filter((r) => r.status === 429).length, requests, bare: await floor(ctx) };
     });
     const ratio = many.ms / one.ms;
     return [{
@@ -100,6 +104,7 @@ export const tenantScenarios: Record<string, (serverUrl: string) => Promise<Resu
       figures: [
         `one client: ${describe(one)}; ${N7} clients: ${describe(many)}; ratio ${ratioText(many, one)}`,
         `${N7} clients: ${many.requests} upstream requests, ${many.throttled} 429s`,
+        `for information, the bare pipeline (plain undici + pg, ${CONCURRENCY} in flight per token, its own process) on the same clients: one ${seconds(one.bare.ms)}, ${N7} ${seconds(many.bare.ms)} (${many.bare.requests} requests); ratio ${(many.bare.ms / one.bare.ms).toFixed(2)}`,
       ],
       met: ok(one) && ok(many) && ratio <= 1.5,
     }];
