@@ -44,6 +44,8 @@ export interface ImporterOptions {
   workerConcurrency?: number;
   /** Days finished runs are kept (default 90). */
   historyDays?: number;
+  /** Share of a client's live contacts one pass may mark deleted before the guard holds them (default 0.2; 1 = no guard). */
+  contactsDeleteGuard?: number;
   /** 32-byte keys: client API tokens are encrypted at rest with `current`; `previous` stay readable. */
   encryption?: { current: Buffer | null; previous?: Buffer[] };
   /** pino's, or any logger with info/warn/error(fields, message). */
@@ -87,6 +89,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     upstream,
     jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
     logger,
+    contacts: { deleteGuard: options.contactsDeleteGuard ?? defaults.contacts.deleteGuard },
     encryption: options.encryption && { current: options.encryption.current, previous: options.encryption.previous ?? [] },
   });
   await startWorkers(container);
