@@ -82,6 +82,8 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
   const defaults = loadConfig({});
   const logger = options.logger ? asLogger(options.logger) : createLogger('info');
   const upstream = { ...defaults.upstream, ...options.upstream };
+  const deleteGuard = options.contactsDeleteGuard ?? defaults.contacts.deleteGuard;
+  if (!(deleteGuard >= 0 && deleteGuard <= 1)) throw new RangeError('contactsDeleteGuard must be a number between 0 and 1, such as 0.2 (1 turns the guard off)');
   if (upstream.tlsInsecure) logger.warn({}, 'upstream TLS certificates are NOT verified (tlsInsecure)');
   const container = buildContainer({
     databaseUrl: options.databaseUrl,
@@ -89,7 +91,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     upstream,
     jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
     logger,
-    contacts: { deleteGuard: options.contactsDeleteGuard ?? defaults.contacts.deleteGuard },
+    contacts: { deleteGuard },
     encryption: options.encryption && { current: options.encryption.current, previous: options.encryption.previous ?? [] },
   });
   await startWorkers(container);
