@@ -11,6 +11,8 @@ const booleanFlag = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const SHARE = 'must be a number between 0 and 1, such as 0.2 (1 turns the guard off)';
+
 const environmentSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -39,7 +41,7 @@ const environmentSchema = z.object({
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CONTACTS_DELETE_GUARD: z.coerce.number({ error: 'must be a number between 0 and 1, such as 0.2 (1 turns the guard off)' }).min(0, 'must be a number between 0 and 1, such as 0.2 (1 turns the guard off)').max(1, 'must be a number between 0 and 1, such as 0.2 (1 turns the guard off)').default(0.2),
+  CONTACTS_DELETE_GUARD: z.coerce.number({ error: SHARE }).min(0, SHARE).max(1, SHARE).default(0.2),
 });
 
 /** Everything the service reads from its environment, validated and typed. */
