@@ -44,6 +44,8 @@ export interface ImporterOptions {
   workerConcurrency?: number;
   /** Days finished runs are kept (default 90). */
   historyDays?: number;
+  /** Share of a client's live contacts one pass may mark deleted before the guard holds them (default 0.2; 1 = no guard). */
+  contactsDeleteGuard?: number;
   /** 32-byte keys: client API tokens are encrypted at rest with `current`; `previous` stay readable. */
   encryption?: { current: Buffer | null; previous?: Buffer[] };
   /** pino's, or any logger with info/warn/error(fields, message). */
@@ -80,6 +82,8 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
   const defaults = loadConfig({});
   const logger = options.logger ? asLogger(options.logger) : createLogger('info');
   const upstream = { ...defaults.upstream, ...options.upstream };
+  const deleteGuard = options.contactsDeleteGuard ?? defaults.contacts.deleteGuard;
+  if (!(deleteGuard >= 0 && deleteGuard <= 1)) throw new RangeError('contactsDeleteGuard must be a number between 0 and 1, such as 0.2 (1 turns the guard off)');
   if (upstream.tlsInsecure) logger.warn({}, 'upstream TLS certificates are NOT verified (tlsInsecure)');
   const container = buildContainer({
     databaseUrl: options.databaseUrl,
@@ -87,6 +91,7 @@ export async function createImporter(options: ImporterOptions): Promise<Importer
     upstream,
     jobs: { workerConcurrency: options.workerConcurrency ?? defaults.jobs.workerConcurrency, historyDays: options.historyDays ?? defaults.jobs.historyDays },
     logger,
+    contacts: { deleteGuard },
     encryption: options.encryption && { current: options.encryption.current, previous: options.encryption.previous ?? [] },
   });
   await startWorkers(container);

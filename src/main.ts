@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     upstream: config.upstream,
     jobs: { workerConcurrency, historyDays },
     logger,
+    contacts: config.contacts,
     encryption: config.encryption,
     durableQueue: { boss, settings: queueSettings },
     processMetrics: true,

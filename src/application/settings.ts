@@ -9,3 +9,13 @@ export interface JobSettings {
   /** How long finished runs are kept in `job_runs` (`JOB_HISTORY_DAYS`). */
   historyDays: number;
 }
+
+export interface ContactsSettings {
+  /**
+   * `CONTACTS_DELETE_GUARD`: a pass that would mark deleted more than this share of a client's live
+   * contacts (and more than DELETE_GUARD_MIN_CONTACTS of them) holds those deletions; 1 = no guard.
+   */
+  deleteGuard: number;
+}
+
+export const DEFAULT_CONTACTS_SETTINGS: ContactsSettings = { deleteGuard: 0.2 };

@@ -17,4 +17,5 @@ export const TOKENS = {
   ReadinessCheck: Symbol('ReadinessCheck'),
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),
+  ContactsSettings: Symbol('ContactsSettings'),
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ContactsSettings } from '../application/settings.js';
 import { parseKey } from './crypto/token-cipher.js';
 import { cronProblem, isTimeZone, type CronSchedules } from './jobs/cron-schedule.js';
 import type { LogFormat } from './logger.js';
@@ -9,6 +10,8 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const SHARE = 'must be a number between 0 and 1, such as 0.2 (1 turns the guard off)';
 
 const environmentSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -38,6 +41,7 @@ const environmentSchema = z.object({
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CONTACTS_DELETE_GUARD: z.coerce.number({ error: SHARE }).min(0, SHARE).max(1, SHARE).default(0.2),
 });
 
 /** Everything the service reads from its environment, validated and typed. */
@@ -63,6 +67,7 @@ export interface AppConfig {
   /** Which parts this process runs: the HTTP API, the job workers, or both. */
   role: 'api' | 'worker' | 'all';
   jobs: JobsConfig;
+  contacts: ContactsSettings;
 }
 
 export interface JobsConfig {
@@ -151,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       schedules: { import: e.IMPORT_CRON ?? null, contactsSync: e.CONTACTS_SYNC_CRON ?? null, timezone: e.CRON_TIMEZONE },
     },
+    contacts: { deleteGuard: e.CONTACTS_DELETE_GUARD },
   };
 }
 

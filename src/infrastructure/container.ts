@@ -21,7 +21,7 @@ import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-sta
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-run.use-case.js';
-import type { ImportSettings, JobSettings } from '../application/settings.js';
+import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
@@ -55,6 +55,8 @@ export interface ContainerSettings {
   upstream: UpstreamConfig;
   jobs: JobSettings & { workerConcurrency: number };
   logger: Logger;
+  /** The contacts deletion guard (`CONTACTS_DELETE_GUARD`); absent: its default. */
+  contacts?: ContactsSettings;
   /** Encryption of client API tokens at rest; absent: stored as given. */
   encryption?: { current: Buffer | null; previous: Buffer[] };
   /** Also export Node's own metrics (memory, event loop, GC): the service does, an embedding host has its own. */
@@ -93,6 +95,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.Metrics, metrics);
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
+  c.registerInstance<ContactsSettings>(TOKENS.ContactsSettings, settings.contacts ?? DEFAULT_CONTACTS_SETTINGS);
 
   c.registerSingleton(INFRA_TOKENS.UpstreamRequestLedger, PgUpstreamRequestLedger);
   c.registerSingleton(INFRA_TOKENS.UpstreamConnections, UpstreamConnections);

@@ -22,6 +22,8 @@ export class InMemoryContactSource implements ContactSource {
   onListContacts: ListContactsHook | undefined;
   /** A use case that never stops paging fails loudly here instead of hanging the test run. */
   maxRequests = 10_000;
+  /** Calls (1-based) answered with an empty page and no count, as an upstream glitch does. */
+  readonly emptyAnswers = new Set<number>();
   private readonly data = new Map<string, Map<string, Contact>>();
 
   /** Adds or replaces contacts by id. */
@@ -35,10 +37,16 @@ export class InMemoryContactSource implements ContactSource {
     this.of(clientId).delete(id);
   }
 
+  /** The client's contact ids, sorted. */
+  ids(clientId: string): string[] {
+    return [...this.of(clientId).keys()].sort(compareIds);
+  }
+
   async listContacts(client: Client, query: PageQuery): Promise<ListedPage<Contact>> {
     if (this.requests.length >= this.maxRequests) throw new Error(`fake upstream: more than ${this.maxRequests} requests, the caller is looping`);
     this.requests.push({ clientId: client.id, query: { ...query } });
     await this.onListContacts?.({ client, query, call: this.requests.length });
+    if (this.emptyAnswers.has(this.requests.length)) return { items: [], total: null };
     const sorted = [...this.of(client.id).values()].sort((a, b) => compareIds(a.id, b.id));
     return { items: page(sorted, query).map((c) => structuredClone(c)), total: sorted.length };
   }

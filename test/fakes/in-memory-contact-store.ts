@@ -1,10 +1,13 @@
 import type { Contact, Tag } from '../../src/domain/contacts/contact.js';
-import type { ContactStore, SavedContactsPage } from '../../src/domain/ports/contact-store.port.js';
+import { compareIds } from '../../src/application/sync-contacts/missing-contacts.js';
+import type { ContactStore, SavedContactsPage, UnseenContact } from '../../src/domain/ports/contact-store.port.js';
 
 export interface StoredContact {
   contact: Contact;
   seenInPass: number;
   deleted: boolean;
+  /** The pass that held its deletion (the guard); null when none did. */
+  deletionHeldInPass: number | null;
   tagIds: string[];
 }
 
@@ -19,20 +22,21 @@ interface ClientData {
 /**
  * Stored contacts and tags per client, with the ContactStore semantics: a saved contact is
  * marked seen in the pass and not deleted, its tag set replaced by the given one;
- * markUnseenDeleted marks the not-yet-deleted contacts not seen in the pass. Calls recorded.
+ * markDeleted / holdDeletion touch only the given contacts still live and unseen in the pass. Calls recorded.
  */
 export class InMemoryContactStore implements ContactStore {
   readonly savedPages: { clientId: string; contacts: Contact[]; pass: number }[] = [];
-  readonly markUnseenDeletedCalls: { clientId: string; pass: number; marked: number }[] = [];
+  readonly markDeletedCalls: { clientId: string; ids: string[]; pass: number; marked: number }[] = [];
+  readonly holdDeletionCalls: { clientId: string; ids: string[]; pass: number }[] = [];
   onSavePage: SavePageHook | undefined;
   private savePageCalls = 0;
   private readonly data = new Map<string, ClientData>();
 
   /** Stores a contact as a previous sync would have. */
-  seed(clientId: string, contact: Contact, state: { seenInPass: number; deleted?: boolean }): this {
+  seed(clientId: string, contact: Contact, state: { seenInPass: number; deleted?: boolean; deletionHeldInPass?: number }): this {
     const data = this.of(clientId);
     for (const tag of contact.tags) data.tags.set(tag.id, { ...tag });
-    data.contacts.set(contact.id, { contact: structuredClone(contact), seenInPass: state.seenInPass, deleted: state.deleted ?? false, tagIds: contact.tags.map((t) => t.id) });
+    data.contacts.set(contact.id, { contact: structuredClone(contact), seenInPass: state.seenInPass, deleted: state.deleted ?? false, deletionHeldInPass: state.deletionHeldInPass ?? null, tagIds: contact.tags.map((t) => t.id) });
     return this;
   }
 
@@ -67,21 +71,48 @@ export class InMemoryContactStore implements ContactStore {
     const tags = new Map(unique.flatMap((c) => c.tags).map((t) => [t.id, t]));
     for (const tag of tags.values()) data.tags.set(tag.id, { ...tag });
     for (const contact of unique) {
-      data.contacts.set(contact.id, { contact, seenInPass: pass, deleted: false, tagIds: [...new Set(contact.tags.map((t) => t.id))] });
+      data.contacts.set(contact.id, { contact, seenInPass: pass, deleted: false, deletionHeldInPass: null, tagIds: [...new Set(contact.tags.map((t) => t.id))] });
     }
     return { contacts: unique.length, tags: tags.size };
   }
 
-  async markUnseenDeleted(clientId: string, pass: number): Promise<number> {
-    let marked = 0;
-    for (const stored of this.of(clientId).contacts.values()) {
-      if (stored.seenInPass !== pass && !stored.deleted) {
-        stored.deleted = true;
-        marked += 1;
-      }
+  async listUnseen(clientId: string, pass: number): Promise<UnseenContact[]> {
+    const all = [...this.of(clientId).contacts.values()].sort((a, b) => compareIds(a.contact.id, b.contact.id));
+    let seenBefore = 0;
+    const unseen: UnseenContact[] = [];
+    for (const stored of all) {
+      if (stored.seenInPass === pass) seenBefore += 1;
+      else if (!stored.deleted) unseen.push({ id: stored.contact.id, seenBefore, deletionHeld: stored.deletionHeldInPass !== null });
     }
-    this.markUnseenDeletedCalls.push({ clientId, pass, marked });
+    return unseen;
+  }
+
+  async countLive(clientId: string): Promise<number> {
+    return [...this.of(clientId).contacts.values()].filter((c) => !c.deleted).length;
+  }
+
+  async markDeleted(clientId: string, ids: string[], pass: number): Promise<number> {
+    let marked = 0;
+    for (const stored of this.unseenAmong(clientId, ids, pass)) {
+      stored.deleted = true;
+      stored.deletionHeldInPass = null;
+      marked += 1;
+    }
+    this.markDeletedCalls.push({ clientId, ids: [...ids], pass, marked });
     return marked;
+  }
+
+  async holdDeletion(clientId: string, ids: string[], pass: number): Promise<void> {
+    for (const stored of this.unseenAmong(clientId, ids, pass)) stored.deletionHeldInPass = pass;
+    this.holdDeletionCalls.push({ clientId, ids: [...ids], pass });
+  }
+
+  private unseenAmong(clientId: string, ids: string[], pass: number): StoredContact[] {
+    const contacts = this.of(clientId).contacts;
+    return ids.flatMap((id) => {
+      const stored = contacts.get(id);
+      return stored && stored.seenInPass !== pass && !stored.deleted ? [stored] : [];
+    });
   }
 
   private of(clientId: string): ClientData {

@@ -24,6 +24,7 @@ export interface TestContainerOptions {
   upstream?: Partial<UpstreamConfig>;
   importStartAt?: Date | null;
   workerConcurrency?: number;
+  contactsDeleteGuard?: number;
 }
 
 /** The real composition root on the test database, with a recording logger. */
@@ -35,6 +36,7 @@ export function makeTestContainer(options: TestContainerOptions = {}): { contain
     upstream: testUpstreamConfig(options.upstream),
     jobs: { workerConcurrency: options.workerConcurrency ?? 4, historyDays: 90 },
     logger,
+    ...(options.contactsDeleteGuard !== undefined ? { contacts: { deleteGuard: options.contactsDeleteGuard } } : {}),
   });
   return { container, logger };
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { random, type Dataset, type SimTicket } from './dataset.js';
+import { random, type Dataset, type SimContact, type SimTicket } from './dataset.js';
 
 export interface SimulatorOptions {
   /** Added to every answer: base + uniform jitter in [-jitter, +jitter]. */
@@ -52,6 +52,8 @@ export class UpstreamSimulator {
   private readonly arrivals = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();
   private readonly peak = new Map<string, number>();
+  /** Per token, how many `/contact` answers are still to come back empty (a glitch). */
+  private readonly emptyContactAnswers = new Map<string, number>();
   private readonly next: () => number;
   private server: Server | undefined;
 
@@ -91,6 +93,19 @@ export class UpstreamSimulator {
 
   deleteTicket(token: string, uuid: string): void {
     this.dataset(token).tickets.delete(uuid);
+  }
+
+  deleteContact(token: string, id: string): void {
+    this.dataset(token).contacts.delete(id);
+  }
+
+  addContact(token: string, contact: SimContact): void {
+    this.dataset(token).contacts.set(contact.id, contact);
+  }
+
+  /** The next `count` `/contact` answers of this token are a 200 with no contacts (`data: []`, `total: 0`), as an upstream glitch answers. */
+  answerEmptyContactPages(token: string, count = 1): void {
+    this.emptyContactAnswers.set(token, (this.emptyContactAnswers.get(token) ?? 0) + count);
   }
 
   private mutate(token: string, path: string): void {
@@ -170,11 +185,17 @@ export class UpstreamSimulator {
     this.mutate(token, path);
     await this.onRequest?.(token, path, url.searchParams);
 
-    const body = this.route(account.dataset, path, url.searchParams);
+    const body = path === '/contact' && this.takeEmptyContactAnswer(token) ? envelope([], Number(url.searchParams.get('page') ?? 1) || 1, 50) : this.route(account.dataset, path, url.searchParams);
     if (!body) return answer(404, { error: 'not found' });
     const text = JSON.stringify(body);
     if (this.next() < (faults.truncated ?? 0)) return answer(200, null, {}, text.slice(0, Math.floor(text.length / 2)));
     return answer(200, null, {}, text);
+  }
+
+  private takeEmptyContactAnswer(token: string): boolean {
+    const left = this.emptyContactAnswers.get(token) ?? 0;
+    if (left > 0) this.emptyContactAnswers.set(token, left - 1);
+    return left > 0;
   }
 
   /** Null when the request may go; otherwise how long until the window has room. 429s do not count. */

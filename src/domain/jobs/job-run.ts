@@ -40,6 +40,10 @@ export interface ClientRunStats {
   contacts?: number;
   tags?: number;
   deletedContacts?: number;
+  /** Contacts syncs: contacts the completed pass found missing but did not mark deleted (CONTACTS_DELETE_GUARD held them). */
+  deletionsHeld?: number;
+  /** Contacts syncs: why the completed pass marked fewer contacts deleted than it found missing. */
+  warnings?: string[];
   upstreamRequests: number;
   retries: number;
   rateLimited: number;
@@ -81,6 +85,7 @@ export const SUMMED_COUNTERS = [
   'contacts',
   'tags',
   'deletedContacts',
+  'deletionsHeld',
   'upstreamRequests',
   'retries',
   'rateLimited',

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type pg from 'pg';
 import type { Contact } from '../../domain/contacts/contact.js';
-import type { ContactStore, SavedContactsPage } from '../../domain/ports/contact-store.port.js';
+import type { ContactStore, SavedContactsPage, UnseenContact } from '../../domain/ports/contact-store.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 
@@ -38,15 +38,15 @@ export class PgContactStore implements ContactStore {
     try {
       await connection.query('BEGIN');
       const savedContacts = await connection.query(
-        `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass)
-         SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int
+        `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass, deletion_held_in_pass)
+         SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int, NULL
          FROM jsonb_to_recordset($2::jsonb) AS r(
            external_id text, name text, phone text, email text,
            upstream_created_at timestamptz, upstream_updated_at timestamptz, raw jsonb)
          ON CONFLICT (client_id, external_id) DO UPDATE SET
            name = excluded.name, phone = excluded.phone, email = excluded.email,
            upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
-           raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass`,
+           raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass, deletion_held_in_pass = NULL`,
         [clientId, contactRows, pass],
       );
       const savedTags = await connection.query(
@@ -86,12 +86,43 @@ export class PgContactStore implements ContactStore {
     return { contacts: contacts.length, tags: tags.length };
   }
 
-  async markUnseenDeleted(clientId: string, pass: number): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE contacts SET deleted_at = now()
-       WHERE client_id = $1::uuid AND seen_in_pass <> $2::int AND deleted_at IS NULL`,
+  async listUnseen(clientId: string, pass: number): Promise<UnseenContact[]> {
+    // "C" collation: byte order, close to the upstream's string order; the count only guides where to look.
+    const { rows } = await this.pool.query<{ external_id: string; seen_before: string; deletion_held: boolean }>(
+      `SELECT external_id, seen_before, deletion_held
+       FROM (
+         SELECT external_id, deleted_at, seen_in_pass,
+                deletion_held_in_pass IS NOT NULL AS deletion_held,
+                count(*) FILTER (WHERE seen_in_pass = $2::int) OVER (ORDER BY external_id COLLATE "C") AS seen_before
+         FROM contacts WHERE client_id = $1::uuid
+       ) ranked
+       WHERE deleted_at IS NULL AND seen_in_pass <> $2::int`,
       [clientId, pass],
     );
+    return rows.map((row) => ({ id: row.external_id, seenBefore: Number(row.seen_before), deletionHeld: row.deletion_held }));
+  }
+
+  async countLive(clientId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ live: number }>(`SELECT count(*)::int AS live FROM contacts WHERE client_id = $1::uuid AND deleted_at IS NULL`, [clientId]);
+    return rows[0]!.live;
+  }
+
+  async markDeleted(clientId: string, ids: string[], pass: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { rowCount } = await this.pool.query(
+      `UPDATE contacts SET deleted_at = now(), deletion_held_in_pass = NULL
+       WHERE client_id = $1::uuid AND external_id = ANY($2::text[]) AND seen_in_pass <> $3::int AND deleted_at IS NULL`,
+      [clientId, ids, pass],
+    );
     return rowCount ?? 0;
+  }
+
+  async holdDeletion(clientId: string, ids: string[], pass: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(
+      `UPDATE contacts SET deletion_held_in_pass = $3::int
+       WHERE client_id = $1::uuid AND external_id = ANY($2::text[]) AND seen_in_pass <> $3::int AND deleted_at IS NULL`,
+      [clientId, ids, pass],
+    );
   }
 }

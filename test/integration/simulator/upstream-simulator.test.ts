@@ -50,4 +50,18 @@ describe('Upstream simulator (smoke: it honours docs/upstream-api.md)', () => {
     expect((await get('/contact')).headers.get('retry-after')).to.match(/^\d+$/);
     expect(simulator.busiestWindow('tok', 500)).to.equal(20);
   });
+
+  it('when contact pages are set to come back empty, then that many /contact answers are 200 with no contacts, and the next ones list them again, deletions and additions included', async () => {
+    simulator.answerEmptyContactPages('tok', 1);
+    simulator.deleteContact('tok', 'c-000003');
+    simulator.addContact('tok', { id: 'c-000003a', name: null, phone: null, email: null, tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+
+    const glitched = await get('/contact?page=1&limit=50');
+    const listed = await get('/contact?page=1&limit=50');
+
+    expect(glitched.status).to.equal(200);
+    expect(glitched.body).to.deep.equal({ data: [], meta: { page: 1, limit: 50, total: 0, totalPages: 0 } });
+    expect(listed.body.data.map((c) => c.id)).to.include('c-000003a').and.not.include('c-000003');
+    expect(listed.body.meta.total).to.equal(12);
+  });
 });

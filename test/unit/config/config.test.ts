@@ -45,4 +45,17 @@ describe('Configuration of the operations features', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logFormat).to.equal('json');
     expect(problemOf({ LOG_FORMAT: 'xml' })).to.include('LOG_FORMAT: must be json or pretty');
   });
+
+  it('when CONTACTS_DELETE_GUARD is unset, then the guard holds more than a fifth; set in [0, 1], then it is kept', () => {
+    expect(loadConfig({}).contacts).to.deep.equal({ deleteGuard: 0.2 });
+    expect(loadConfig({ CONTACTS_DELETE_GUARD: '1' }).contacts).to.deep.equal({ deleteGuard: 1 });
+    expect(loadConfig({ CONTACTS_DELETE_GUARD: '0' }).contacts).to.deep.equal({ deleteGuard: 0 });
+    expect(loadConfig({ CONTACTS_DELETE_GUARD: '0.05' }).contacts).to.deep.equal({ deleteGuard: 0.05 });
+  });
+
+  it('when CONTACTS_DELETE_GUARD is not a number in [0, 1], then startup names it and says what it takes', () => {
+    for (const value of ['abc', '1.5', '-0.1', '20%']) {
+      expect(problemOf({ CONTACTS_DELETE_GUARD: value }), value).to.include('CONTACTS_DELETE_GUARD: must be a number between 0 and 1, such as 0.2 (1 turns the guard off)');
+    }
+  });
 });

@@ -4,6 +4,8 @@ import { ImportTicketsUseCase } from '../../../src/application/import-tickets/im
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
 import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { RunClientJobUseCase } from '../../../src/application/jobs/run-client-job.use-case.js';
+import { DEFAULT_CONTACTS_SETTINGS } from '../../../src/application/settings.js';
+import { SettleContactDeletions } from '../../../src/application/sync-contacts/settle-contact-deletions.js';
 import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import type { Client } from '../../../src/domain/clients/client.js';
 import { UpstreamUnauthorizedError } from '../../../src/domain/errors.js';
@@ -42,7 +44,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   ticketSource.onListMessages = ({ client }) => usage.add(client.id, { requests: 1 });
   contactSource.onListContacts = ({ client }) => usage.add(client.id, { requests: 1 });
   const importTickets = new ImportTicketsUseCase(ticketSource, ticketStore, cursors, { importStartAt: null, pageSize });
-  const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors);
+  const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors, new SettleContactDeletions(contactSource, contactStore, DEFAULT_CONTACTS_SETTINGS, logger));
   const clock = runsClock ?? new FakeClock();
   const endRun = new EndRunWhenClientsFinish(runs);
   const changes = new RecordingChangeFeed();
@@ -454,7 +456,7 @@ describe('RunClientJobUseCase', () => {
     expect(run.stats.acme).to.include({ status: 'cancelled', pages: 1, contacts: 50, cursorAfter: '1', deletedContacts: 0 });
     expect(cursors.value(acme.id, CURSOR_KEYS.contactsPage)).to.equal('1');
     expect(contactStore.contacts(acme.id)).to.have.length(50);
-    expect(contactStore.markUnseenDeletedCalls).to.deep.equal([]);
+    expect(contactStore.markDeletedCalls).to.deep.equal([]);
   });
 
   it('when the run is cancelled while its clients run, then a client that had finished keeps its result and the run still ends cancelled', async () => {

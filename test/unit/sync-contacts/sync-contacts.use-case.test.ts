@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { DEFAULT_CONTACTS_SETTINGS } from '../../../src/application/settings.js';
+import { SettleContactDeletions } from '../../../src/application/sync-contacts/settle-contact-deletions.js';
 import { SyncContactsUseCase, type SyncContactsReport } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import { UpstreamUnavailableError } from '../../../src/domain/errors.js';
 import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
@@ -6,17 +8,19 @@ import { aClient, aContact, aTag, manyContacts } from '../../fakes/builders.js';
 import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
 import { InMemoryContactStore } from '../../fakes/in-memory-contact-store.js';
 import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const PAGE = CURSOR_KEYS.contactsPage;
 const PASS = CURSOR_KEYS.contactsPass;
 
-function makeSut() {
+function makeSut({ deleteGuard = DEFAULT_CONTACTS_SETTINGS.deleteGuard }: { deleteGuard?: number } = {}) {
   const client = aClient({ slug: 'acme' });
   const source = new InMemoryContactSource();
   const store = new InMemoryContactStore();
   const cursors = new InMemoryCursorStore();
-  const sut = new SyncContactsUseCase(source, store, cursors);
-  return { sut, client, source, store, cursors };
+  const logger = recordingLogger();
+  const sut = new SyncContactsUseCase(source, store, cursors, new SettleContactDeletions(source, store, { deleteGuard }, logger));
+  return { sut, client, source, store, cursors, logger };
 }
 
 function failOnCall(source: InMemoryContactSource, call: number): void {
@@ -57,8 +61,8 @@ describe('SyncContactsUseCase', () => {
 
     expect(source.requests.map((r) => r.query.page)).to.deep.equal([1, 2, 3]);
     expect(cursors.value(client.id, PAGE)).to.equal('0');
-    expect(store.markUnseenDeletedCalls).to.have.length(1);
-    expect(report).to.include({ pages: 3, contacts: 100, deletedContacts: 0 });
+    expect(store.deletedIds(client.id)).to.deep.equal([]);
+    expect(report).to.include({ pages: 3, contacts: 100, deletedContacts: 0, deletionsHeld: 0 });
   });
 
   it('when a run fails mid-pass, then the page cursor stays at the last stored page and nothing is marked deleted', async () => {
@@ -71,7 +75,7 @@ describe('SyncContactsUseCase', () => {
 
     expect(error).to.be.instanceOf(UpstreamUnavailableError);
     expect(cursors.value(client.id, PAGE)).to.equal('1');
-    expect(store.markUnseenDeletedCalls).to.deep.equal([]);
+    expect(store.markDeletedCalls).to.deep.equal([]);
     expect(store.deletedIds(client.id)).to.deep.equal([]);
   });
 

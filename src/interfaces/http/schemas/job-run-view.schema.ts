@@ -21,6 +21,8 @@ export const clientRunStatsSchema = z
     expectedContacts: count.nullable().optional().describe('Contacts syncs only: contacts left in the pass as the work began (the upstream’s count, less the pages already stored) — an estimate for progress; null when the upstream gives no count'),
     tags: count.optional().describe('Contacts syncs only: tag links stored (each contact’s tags, counted once per contact and page), not distinct tags'),
     deletedContacts: count.optional().describe('Contacts syncs only'),
+    deletionsHeld: count.optional().describe('Contacts syncs only: contacts the completed pass proved missing upstream but did not mark deleted, because they were more than CONTACTS_DELETE_GUARD of the live ones (and more than 10); the next complete pass that finds them missing deletes them'),
+    warnings: z.array(z.string()).optional().describe('Contacts syncs only: why the completed pass marked fewer contacts deleted than it found missing (the deletion guard, an empty first page)'),
     upstreamRequests: count,
     retries: count,
     rateLimited: count.describe('Upstream 429 answers waited out'),
