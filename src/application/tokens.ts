@@ -16,4 +16,6 @@ export const TOKENS = {
   ReadinessCheck: Symbol('ReadinessCheck'),
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),
+  WebhookDeliveryStore: Symbol('WebhookDeliveryStore'),
+  WebhookSender: Symbol('WebhookSender'),
 } as const;
