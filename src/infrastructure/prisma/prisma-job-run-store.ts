@@ -205,7 +205,7 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
-    if (!this.outbox.enabled || !isClientFinished(stats.status)) return this.writeClientStats(this.prisma, id, slug, stats);
+    if (!this.outbox.enabled || !isClientFinished(stats.status)) return { stopRequested: (await this.writeClientStats(this.prisma, id, slug, stats)).stopRequested };
     // The share's end and its events commit together; a share already finished queues none again.
     return this.prisma.$transaction(async (tx) => {
       const saved = await this.writeClientStats(tx, id, slug, stats);
