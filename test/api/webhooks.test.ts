@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import nock from 'nock';
 import { FakeClock } from '../fakes/fake-clock.js';
@@ -220,6 +224,47 @@ describe('Webhooks: signed events when runs and client shares finish', function 
 
     expect(receiver.received[0]!.verified).to.deep.include({ type: 'run.finished' });
     expect(receiver.received[0]!.verified!.data).to.include({ id: rows[0]!.id, status: 'cancelled', startedAt: null });
+  });
+
+  describe('an HTTPS receiver with a self-signed certificate', () => {
+    let tls: { key: string; cert: string };
+    let httpsReceiver: WebhookReceiver;
+    before(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'helpdesk-importer-webhook-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+      rmSync(dir, { recursive: true, force: true });
+    });
+    beforeEach(async () => (httpsReceiver = await startWebhookReceiver(WEBHOOK_SECRET, tls)));
+    afterEach(() => httpsReceiver.close());
+
+    const queuedRunCancelled = async (running: RunningApp) => {
+      const { rows } = await sql().query<{ id: string }>(`INSERT INTO job_runs (kind, slug) VALUES ('import', 'acme') RETURNING id`);
+      await running.request('DELETE', `/api/jobs/${rows[0]!.id}`);
+    };
+
+    it('when certificates are verified (the default, as for the upstream), then the attempt fails naming the certificate and EXTERNAL_API_TLS_INSECURE, and is retried', async () => {
+      const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET } });
+
+      await queuedRunCancelled(running);
+      const [row] = await waitFor(async () => {
+        const { rows } = await sql().query<{ status: string; last_status: string; last_error: string }>(`SELECT status, last_status, last_error FROM webhook_deliveries WHERE last_status IS NOT NULL`);
+        return rows.length ? rows : null;
+      }, 'the first attempt');
+
+      expect(row).to.include({ status: 'pending', last_status: 'network_error' });
+      expect(row!.last_error).to.include('certificate').and.include('EXTERNAL_API_TLS_INSECURE');
+      expect(httpsReceiver.received).to.deep.equal([]);
+    });
+
+    it('when EXTERNAL_API_TLS_INSECURE is on, then the same receiver gets the event', async () => {
+      const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET, tlsInsecure: true } });
+
+      await queuedRunCancelled(running);
+      await waitFor(async () => httpsReceiver.received.length === 1, 'run.finished over https');
+
+      expect(httpsReceiver.received[0]!.verified).to.deep.include({ type: 'run.finished' });
+    });
   });
 
   describe('the client API’s webhookUrl', () => {

@@ -1,4 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
@@ -28,12 +29,12 @@ export interface WebhookReceiver {
 }
 
 /** A real HTTP receiver on loopback that checks every request's signature with the `standardwebhooks` package, as a downstream system would. */
-export async function startWebhookReceiver(secret = WEBHOOK_SECRET): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(secret = WEBHOOK_SECRET, tls?: { key: string; cert: string }): Promise<WebhookReceiver> {
   const verifier = new Webhook(secret);
   const received: ReceivedWebhook[] = [];
   let behaviour: ReceiverBehaviour = () => 200;
   const open = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -54,10 +55,11 @@ export async function startWebhookReceiver(secret = WEBHOOK_SECRET): Promise<Web
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : `receiver answered ${status}`);
       });
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handle) : createHttpServer(handle);
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     received,

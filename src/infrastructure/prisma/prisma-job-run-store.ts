@@ -33,6 +33,12 @@ const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt",
 /** A finished run's row without its stats (copied from its clients, possibly thousands of them). */
 const COLUMNS_BUT_STATS = COLUMNS.replace('stats,', `'{}'::jsonb AS stats,`);
 
+/** Replaces one client's row of a run ($1 run, $2 slug, $3 status, $4 stats, $5 started at). */
+const UPSERT_CLIENT_ROW = `INSERT INTO job_run_clients (run_id, slug, status, stats, started_at, updated_at)
+  VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz, now())
+  ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
+  RETURNING run_id`;
+
 /** How many failed clients a tally names (the run's error names them). */
 const FAILURES_LISTED = 20;
 
@@ -205,24 +211,36 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
-    if (!this.outbox.enabled || !isClientFinished(stats.status)) return { stopRequested: (await this.writeClientStats(this.prisma, id, slug, stats)).stopRequested };
+    if (!this.outbox.enabled || !isClientFinished(stats.status)) return this.checkpoint(id, slug, stats);
     // The share's end and its events commit together; a share already finished queues none again.
     return this.prisma.$transaction(async (tx) => {
-      const saved = await this.writeClientStats(tx, id, slug, stats);
+      const saved = await this.writeFinishedShare(tx, id, slug, stats);
       if (!isClientFinished(saved.previousStatus ?? 'queued')) await this.outbox.queue(tx, clientShareFinishedEvents(saved.run, slug, stats, saved.now));
       return { stopRequested: saved.stopRequested };
     });
   }
 
-  /** One statement: the client's row replaced, with what it was before (locked meanwhile) and the run it belongs to. */
-  private async writeClientStats(db: Db, id: string, slug: string, stats: ClientRunStats) {
+  /** A client's checkpoint, the hot path: one statement, its own row only. */
+  private async checkpoint(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
+    const rows = await this.prisma.$queryRawUnsafe<{ stopRequested: boolean }[]>(
+      `WITH saved AS (${UPSERT_CLIENT_ROW})
+       SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested"
+       FROM saved JOIN job_runs r ON r.id = saved.run_id`,
+      id,
+      slug,
+      stats.status,
+      JSON.stringify(stats),
+      stats.startedAt ?? null,
+    );
+    if (!rows[0]) throw new Error(`job run ${id} vanished`);
+    return rows[0];
+  }
+
+  /** The checkpoint that ends a share, also reading what the row was before (locked meanwhile) and the run it belongs to. */
+  private async writeFinishedShare(db: Db, id: string, slug: string, stats: ClientRunStats) {
     const rows = await db.$queryRawUnsafe<{ stopRequested: boolean; previousStatus: ClientRunStatus | null; now: Date; run: RunOfShare }[]>(
       `WITH previous AS (SELECT status FROM job_run_clients WHERE run_id = $1::uuid AND slug = $2 FOR UPDATE),
-       saved AS (
-         INSERT INTO job_run_clients (run_id, slug, status, stats, started_at, updated_at)
-         VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz, now())
-         ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
-         RETURNING run_id)
+       saved AS (${UPSERT_CLIENT_ROW})
        SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested",
               (SELECT status FROM previous) AS "previousStatus", now() AS now,
               jsonb_build_object('id', r.id, 'kind', r.kind, 'slug', r.slug, 'trigger', r.trigger) AS run

@@ -10,6 +10,7 @@ import { TOKENS } from '../../application/tokens.js';
 import type { WebhookConfig } from '../config.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import { parseRetryAfter } from '../upstream/retry-after.js';
+import { CERTIFICATE_ERRORS } from '../upstream/upstream-connection.js';
 
 // From src/ (tsx) and from dist/ (the build): three levels below the package root.
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -64,6 +65,8 @@ export class HttpWebhookSender implements WebhookSender {
       if (timeout.aborted) return { kind: 'timeout', detail: `no complete answer within ${this.config.timeoutMs} ms` };
       if (caller?.aborted) return { kind: 'network_error', detail: 'interrupted by a shutdown' };
       const code = (error as { cause?: { code?: string } })?.cause?.code;
+      // Retried like any network error: the receiver's operator may mend the certificate within the day.
+      if (code && CERTIFICATE_ERRORS.has(code)) return { kind: 'network_error', detail: `the receiver's TLS certificate failed verification (${code}); fix it, or set EXTERNAL_API_TLS_INSECURE=true to skip verification` };
       return { kind: 'network_error', detail: code ? `network error ${code}` : 'network error' };
     }
   }
