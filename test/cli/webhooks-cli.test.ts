@@ -70,9 +70,11 @@ describe('helpdesk-importer webhooks list|redeliver, against a running service w
 
     expect(list.code, list.stderr).to.equal(0);
     expect(list.stdout).to.match(/^ID\s+EVENT\s+CLIENT\s+TARGET\s+STATUS\s+ATTEMPTS\s+LAST\s+NEXT ATTEMPT\s+ERROR/);
-    expect(list.stdout).to.match(/client_run\.finished\s+acme\s+http:\/\/127\.0\.0\.1:\d+\/hooks\s+pending\s+1\s+500\s+\S+Z\s+HTTP 500/);
+    // Attempts may have grown meanwhile (a retry is due within seconds): the count is not the point here.
+    expect(list.stdout).to.match(/client_run\.finished\s+acme\s+http:\/\/127\.0\.0\.1:\d+\/hooks\s+pending\s+\d+\s+500\s+\S+Z\s+HTTP 500/);
     expect(pending).to.have.length(1);
-    expect(pending[0]).to.include({ event: 'run.finished', status: 'pending', attempts: 1, lastStatus: '500' });
+    expect(pending[0]).to.include({ event: 'run.finished', status: 'pending', lastStatus: '500' });
+    expect(pending[0].attempts).to.be.at.least(1);
     expect(Date.parse(pending[0].nextAttemptAt)).to.be.greaterThan(Date.parse(pending[0].createdAt));
 
     receiver.behave(() => 200);
@@ -81,7 +83,8 @@ describe('helpdesk-importer webhooks list|redeliver, against a running service w
     expect(redelivered.stdout).to.include(`delivery ${pending[0].id} (run.finished to ${receiver.url}/hooks) is pending again`);
     await waitFor(async () => receiver.of('run.finished').some((r) => r.answered === 200), 'the redelivery');
     const delivered = JSON.parse((await cli(['webhooks', 'list', '--event', 'run.finished', '--json'])).stdout).deliveries[0];
-    expect(delivered).to.include({ status: 'delivered', attempts: 2, lastStatus: '200', nextAttemptAt: null });
+    expect(delivered).to.include({ status: 'delivered', lastStatus: '200', nextAttemptAt: null });
+    expect(delivered.attempts).to.be.greaterThan(pending[0].attempts);
     expect(receiver.of('run.finished').every((r) => r.verified !== null && r.headers['webhook-id'] === delivered.webhookId)).to.equal(true);
     expect((await sql().query<{ status: string }>('SELECT status FROM job_runs')).rows.every((r) => FINISHED.includes(r.status))).to.equal(true);
   });
