@@ -50,7 +50,12 @@ async function main(): Promise<void> {
     encryption: config.encryption,
     durableQueue: { boss, settings: queueSettings },
     processMetrics: true,
+    webhooks: config.webhooks,
   });
+  if (config.webhooks.secret) {
+    // The origin only: a receiver's path may carry a token of its own.
+    logger.info({ webhookOrigin: config.webhooks.url ? new URL(config.webhooks.url).origin : null }, 'webhooks are signed and sent when runs and client shares finish');
+  }
   if (config.encryption.current) {
     const rewritten = await reencryptClientTokens(container);
     logger.info({ rewritten }, 'client API tokens are encrypted at rest');

@@ -18,4 +18,6 @@ export const TOKENS = {
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),
   ContactsSettings: Symbol('ContactsSettings'),
+  WebhookDeliveryStore: Symbol('WebhookDeliveryStore'),
+  WebhookSender: Symbol('WebhookSender'),
 } as const;

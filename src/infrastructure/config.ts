@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContactsSettings } from '../application/settings.js';
 import { parseKey } from './crypto/token-cipher.js';
+import { webhookSecretProblem, webhookUrlProblem } from '../domain/webhooks/webhook-url.js';
 import { cronProblem, isTimeZone, type CronSchedules } from './jobs/cron-schedule.js';
 import type { LogFormat } from './logger.js';
 
@@ -39,6 +40,10 @@ const environmentSchema = z.object({
   CRON_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as UTC or America/Sao_Paulo').default('UTC'),
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
+  WEBHOOK_URL: z.string().optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  WEBHOOK_CONCURRENCY: positiveInt(8),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONTACTS_DELETE_GUARD: z.coerce.number({ error: SHARE }).min(0, SHARE).max(1, SHARE).default(0.2),
@@ -68,6 +73,22 @@ export interface AppConfig {
   role: 'api' | 'worker' | 'all';
   jobs: JobsConfig;
   contacts: ContactsSettings;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Receives every event; null: only clients' own `webhookUrl`s do. */
+  url: string | null;
+  /** `whsec_…`; null: no webhook is queued or sent at all. */
+  secret: string | null;
+  /** Per attempt, answer included. */
+  timeoutMs: number;
+  /** Attempts in flight at once per process. */
+  concurrency: number;
+  /** How often the delivery loop looks for due deliveries. */
+  pollIntervalMs: number;
+  /** Certificates are checked unless the operator turned that off for the upstream too (EXTERNAL_API_TLS_INSECURE). */
+  tlsInsecure: boolean;
 }
 
 export interface JobsConfig {
@@ -121,6 +142,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problem = e[name] ? cronProblem(e[name], e.CRON_TIMEZONE) : null;
     if (problem) throw new ConfigError(`invalid configuration:\n  ${name}: ${problem}`);
   }
+  const webhookUrl = e.WEBHOOK_URL ? webhookUrlProblem(e.WEBHOOK_URL) : null;
+  if (webhookUrl) throw new ConfigError(`invalid configuration:\n  WEBHOOK_URL: ${webhookUrl}`);
+  const webhookSecret = e.WEBHOOK_SECRET ? webhookSecretProblem(e.WEBHOOK_SECRET) : null;
+  if (webhookSecret) throw new ConfigError(`invalid configuration:\n  WEBHOOK_SECRET: ${webhookSecret}`);
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (webhooks are signed), e.g. whsec_$(openssl rand -base64 32)');
   if (production && !e.ADMIN_TOKEN) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: required when NODE_ENV=production');
   if (production && e.ADMIN_TOKEN!.length < 24) throw new ConfigError('invalid configuration:\n  ADMIN_TOKEN: must be at least 24 characters when NODE_ENV=production');
   return {
@@ -157,6 +183,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       schedules: { import: e.IMPORT_CRON ?? null, contactsSync: e.CONTACTS_SYNC_CRON ?? null, timezone: e.CRON_TIMEZONE },
     },
     contacts: { deleteGuard: e.CONTACTS_DELETE_GUARD },
+    webhooks: {
+      url: e.WEBHOOK_URL ?? null,
+      secret: e.WEBHOOK_SECRET ?? null,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.JOB_POLL_INTERVAL_SECONDS * 1000,
+      tlsInsecure: e.EXTERNAL_API_TLS_INSECURE,
+    },
   };
 }
 

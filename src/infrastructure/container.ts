@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Registry } from 'prom-client';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { instanceCachingFactory, container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
 import { CheckReadinessUseCase } from '../application/health/check-readiness.use-case.js';
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
@@ -24,10 +24,14 @@ import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-ru
 import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
+import { DeliverWebhookUseCase } from '../application/webhooks/deliver-webhook.use-case.js';
+import { ListWebhookDeliveriesUseCase } from '../application/webhooks/list-webhook-deliveries.use-case.js';
+import { RedeliverWebhookUseCase } from '../application/webhooks/redeliver-webhook.use-case.js';
+import type { Clock } from '../domain/ports/clock.port.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
 import type { JobHandlers } from '../domain/ports/job-handlers.port.js';
 import type { Logger } from '../domain/ports/logger.port.js';
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig, WebhookConfig } from './config.js';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { connectDatabase, type PrismaClient } from './database/prisma-client.js';
 import { INFRA_TOKENS } from './infra-tokens.js';
@@ -48,6 +52,10 @@ import { HttpContactSource } from './upstream/http-contact-source.js';
 import { HttpTicketSource } from './upstream/http-ticket-source.js';
 import { PgUpstreamRequestLedger } from './upstream/pg-upstream-request-ledger.js';
 import { UpstreamConnections } from './upstream/upstream-connections.js';
+import { HttpWebhookSender } from './webhooks/http-webhook-sender.js';
+import { PgWebhookDeliveryStore } from './webhooks/pg-webhook-delivery-store.js';
+import { WebhookDeliveryLoop } from './webhooks/webhook-delivery-loop.js';
+import { WebhookOutbox } from './webhooks/webhook-outbox.js';
 
 export interface ContainerSettings {
   databaseUrl: string;
@@ -63,7 +71,14 @@ export interface ContainerSettings {
   processMetrics?: boolean;
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
+  /** Signed webhooks when runs and client shares finish; absent or without a secret: none are queued or sent. */
+  webhooks?: WebhookConfig;
+  /** The time (tests drive it); default: the system clock. */
+  clock?: Clock;
 }
+
+/** Sends the queued webhooks; started with the workers, when webhooks are on. */
+const WEBHOOK_DELIVERY_LOOP = Symbol('WebhookDeliveryLoop');
 
 /** What closeContainer runs after the scheduler stopped, in order (the lock's heartbeat, its pool). */
 const CLOSE_HOOKS = Symbol('CloseHooks');
@@ -83,7 +98,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerInstance(INFRA_TOKENS.UpstreamConfig, settings.upstream);
   c.registerInstance(INFRA_TOKENS.WorkerConcurrency, settings.jobs.workerConcurrency);
   c.registerInstance(TOKENS.Logger, settings.logger);
-  const clock = new SystemClock();
+  const clock = settings.clock ?? new SystemClock();
   c.registerInstance(TOKENS.Clock, clock);
   const closeHooks: (() => Promise<void>)[] = [];
   c.registerInstance(CLOSE_HOOKS, closeHooks);
@@ -110,6 +125,20 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.ChangeFeed, PgChangeFeed);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
   c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
+
+  const webhooks = settings.webhooks?.secret ? settings.webhooks : null;
+  c.registerInstance(INFRA_TOKENS.WebhookOutbox, new WebhookOutbox({ url: webhooks?.url ?? null, enabled: webhooks !== null }, clock));
+  c.registerSingleton(TOKENS.WebhookDeliveryStore, PgWebhookDeliveryStore);
+  if (webhooks) {
+    c.registerInstance(INFRA_TOKENS.WebhookConfig, webhooks);
+    c.registerSingleton(TOKENS.WebhookSender, HttpWebhookSender);
+    c.register(WEBHOOK_DELIVERY_LOOP, {
+      useFactory: instanceCachingFactory(
+        (r) => new WebhookDeliveryLoop(r.resolve(TOKENS.WebhookDeliveryStore), r.resolve(DeliverWebhookUseCase), clock, settings.logger, webhooks),
+      ),
+    });
+    closeHooks.push(() => c.resolve<WebhookDeliveryLoop>(WEBHOOK_DELIVERY_LOOP).stop());
+  }
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
@@ -154,6 +183,9 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     UpdateClientUseCase,
     GetClientUseCase,
     ListClientsUseCase,
+    DeliverWebhookUseCase,
+    ListWebhookDeliveriesUseCase,
+    RedeliverWebhookUseCase,
   ];
   for (const useCase of useCases) c.registerSingleton(useCase as new (...args: unknown[]) => unknown);
   return c;
@@ -172,6 +204,7 @@ export function reencryptClientTokens(c: DependencyContainer): Promise<number> {
 /** Starts working the queued jobs in this process (the service with ROLE=worker|all; an embedding host). */
 export async function startWorkers(c: DependencyContainer): Promise<void> {
   await c.resolve<JobScheduler>(TOKENS.JobScheduler).start(c.resolve<JobHandlers>(TOKENS.JobHandlers));
+  if (c.isRegistered(WEBHOOK_DELIVERY_LOOP)) c.resolve<WebhookDeliveryLoop>(WEBHOOK_DELIVERY_LOOP).start();
 }
 
 /** Stops the scheduler (its work in flight checkpoints, or finishes in-process), then closes the pools. */

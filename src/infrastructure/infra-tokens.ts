@@ -11,4 +11,6 @@ export const INFRA_TOKENS = {
   DatabaseUrl: Symbol('DatabaseUrl'),
   Metrics: Symbol('Metrics'),
   InProcessJobScheduler: Symbol('InProcessJobScheduler'),
+  WebhookConfig: Symbol('WebhookConfig'),
+  WebhookOutbox: Symbol('WebhookOutbox'),
 } as const;

@@ -53,7 +53,7 @@ interface Fault {
 }
 
 /** The table renamed away: every query of it fails as if the database had lost it. */
-function tableGone(table: 'job_runs' | 'clients'): Fault {
+function tableGone(table: 'job_runs' | 'clients' | 'webhook_deliveries'): Fault {
   return {
     break: () => sql().query(`ALTER TABLE ${table} RENAME TO ${table}_gone`),
     mend: () => sql().query(`ALTER TABLE ${table}_gone RENAME TO ${table}`),
@@ -113,12 +113,24 @@ async function queuedRun(trigger: 'manual' | 'schedule'): Promise<string> {
   return rows[0]!.id;
 }
 
+/** A delivery of a finished run's event that failed, as the delivery loop leaves one; returns its id. */
+async function failedDelivery(): Promise<string> {
+  const runId = await queuedRun('manual');
+  const { rows } = await sql().query<{ id: string }>(
+    `INSERT INTO webhook_deliveries (webhook_id, event_type, run_id, client_slug, target_url, payload, status, attempts, last_status, last_error, give_up_at)
+     VALUES ('msg_0123456789abcdef0123456789abcdef', 'client_run.finished', $1, 'acme', 'https://hooks.example.com/in', '{}', 'failed', 1, '410', 'HTTP 410 (refused by the receiver: not retried)', now())
+     RETURNING id`,
+    [runId],
+  );
+  return rows[0]!.id;
+}
+
 async function sendWrongTokens(app: RunningApp, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await app.request('GET', '/api/jobs', { token: `wrong-token-${i}` });
 }
 
 /** For the answers every admin operation shares: a request that reaches it, and the table it needs first. */
-const ADMIN_OPERATIONS: Record<string, { request: LiveRequest; table: 'job_runs' | 'clients' }> = {
+const ADMIN_OPERATIONS: Record<string, { request: LiveRequest; table: 'job_runs' | 'clients' | 'webhook_deliveries' }> = {
   'POST /api/jobs/import': { request: { path: '/api/jobs/import' }, table: 'job_runs' },
   'POST /api/jobs/import/{slug}': { request: { path: '/api/jobs/import/acme' }, table: 'job_runs' },
   'POST /api/admin/sync/contacts': { request: { path: '/api/admin/sync/contacts' }, table: 'job_runs' },
@@ -130,6 +142,8 @@ const ADMIN_OPERATIONS: Record<string, { request: LiveRequest; table: 'job_runs'
   'GET /api/admin/clients': { request: { path: '/api/admin/clients' }, table: 'clients' },
   'GET /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme' }, table: 'clients' },
   'PATCH /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme', ...json({ active: false }) }, table: 'clients' },
+  'GET /api/webhooks/deliveries': { request: { path: '/api/webhooks/deliveries' }, table: 'webhook_deliveries' },
+  'POST /api/webhooks/deliveries/{id}/redeliver': { request: { path: `/api/webhooks/deliveries/${UNKNOWN_ID}/redeliver` }, table: 'webhook_deliveries' },
 };
 
 const ANSWERS_OF_EVERY_ADMIN_OPERATION: LiveCase[] = Object.entries(ADMIN_OPERATIONS).flatMap(([operation, { request, table }]) => [
@@ -306,6 +320,20 @@ const LIVE_CASES: LiveCase[] = [
   { operation: 'PATCH /api/admin/clients/{slug}', status: 404, when: 'for an unknown slug', request: () => ({ path: '/api/admin/clients/nobody', ...json({ active: false }) }) },
   { operation: 'PATCH /api/admin/clients/{slug}', status: 413, when: 'with a 70 KB body', request: () => ({ path: '/api/admin/clients/acme', ...OVERSIZED_JSON }) },
   { operation: 'PATCH /api/admin/clients/{slug}', status: 415, when: 'with a text body', request: () => ({ path: '/api/admin/clients/acme', ...PLAIN_TEXT }) },
+
+  {
+    operation: 'GET /api/webhooks/deliveries',
+    status: 200,
+    when: 'with a failed delivery, filtered',
+    request: async () => {
+      await failedDelivery();
+      return { path: '/api/webhooks/deliveries?status=failed&event=client_run.finished&limit=5' };
+    },
+  },
+  { operation: 'GET /api/webhooks/deliveries', status: 400, when: 'with an unknown event', request: () => ({ path: '/api/webhooks/deliveries?event=run.started' }) },
+  { operation: 'POST /api/webhooks/deliveries/{id}/redeliver', status: 202, when: 'for a failed delivery', request: async () => ({ path: `/api/webhooks/deliveries/${await failedDelivery()}/redeliver` }) },
+  { operation: 'POST /api/webhooks/deliveries/{id}/redeliver', status: 400, when: 'with an id that is not a UUID', request: () => ({ path: '/api/webhooks/deliveries/not-a-uuid/redeliver' }) },
+  { operation: 'POST /api/webhooks/deliveries/{id}/redeliver', status: 404, when: 'for an unknown id', request: () => ({ path: `/api/webhooks/deliveries/${UNKNOWN_ID}/redeliver` }) },
 
   ...ANSWERS_OF_EVERY_ADMIN_OPERATION,
 ];

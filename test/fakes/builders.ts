@@ -22,6 +22,7 @@ export function aClient(fields: Partial<Client> & { slug: string }): Client {
     apiBaseUrl: `https://${fields.slug}.helpdesk.example/api/v1`,
     apiToken: `token-of-${fields.slug}`,
     requestsPerMinute: null,
+    webhookUrl: null,
     createdAt: at(0),
     updatedAt: at(0),
     ...fields,

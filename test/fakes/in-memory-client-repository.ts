@@ -16,7 +16,7 @@ export class InMemoryClientRepository implements ClientRepository {
   async create(client: NewClient): Promise<Client> {
     if (this.clients.has(client.slug)) throw new DuplicateSlugError(client.slug);
     const now = new Date();
-    const created: Client = { id: `client-${this.nextId++}`, active: true, requestsPerMinute: null, ...client, createdAt: now, updatedAt: now };
+    const created: Client = { id: `client-${this.nextId++}`, active: true, requestsPerMinute: null, webhookUrl: null, ...client, createdAt: now, updatedAt: now };
     this.clients.set(created.slug, created);
     return structuredClone(created);
   }

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { UpstreamConfig } from '../../src/infrastructure/config.js';
+import type { Clock } from '../../src/domain/ports/clock.port.js';
+import type { UpstreamConfig, WebhookConfig } from '../../src/infrastructure/config.js';
 import { buildContainer } from '../../src/infrastructure/container.js';
 import { testDatabaseUrl } from './database.js';
 import { recordingLogger, type RecordingLogger } from './recording-logger.js';
@@ -25,6 +26,14 @@ export interface TestContainerOptions {
   importStartAt?: Date | null;
   workerConcurrency?: number;
   contactsDeleteGuard?: number;
+  /** Webhooks on (a secret given), polled every 20 ms unless said otherwise. */
+  webhooks?: Partial<WebhookConfig>;
+  clock?: Clock;
+}
+
+/** Webhook settings for tests: a quick poll, short timeouts. */
+export function testWebhookConfig(overrides: Partial<WebhookConfig> = {}): WebhookConfig {
+  return { url: null, secret: null, timeoutMs: 2_000, concurrency: 4, pollIntervalMs: 20, tlsInsecure: false, ...overrides };
 }
 
 /** The real composition root on the test database, with a recording logger. */
@@ -37,6 +46,8 @@ export function makeTestContainer(options: TestContainerOptions = {}): { contain
     jobs: { workerConcurrency: options.workerConcurrency ?? 4, historyDays: 90 },
     logger,
     ...(options.contactsDeleteGuard !== undefined ? { contacts: { deleteGuard: options.contactsDeleteGuard } } : {}),
+    webhooks: options.webhooks && testWebhookConfig(options.webhooks),
+    clock: options.clock,
   });
   return { container, logger };
 }

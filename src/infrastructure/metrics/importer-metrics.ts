@@ -64,6 +64,12 @@ export class ImporterMetrics {
     labelNames: ['table'] as const,
     registers: [this.registry],
   });
+  private readonly webhookAttempts = new Counter({
+    name: `${PREFIX}webhook_deliveries_total`,
+    help: 'Webhook delivery attempts this process made, by event type and outcome (delivered, retried: to be tried again, failed: given up).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly runDuration = new Histogram({
     name: `${PREFIX}job_run_duration_seconds`,
     help: 'Duration of the job runs this process ended, from start (or request, when cancelled before starting) to end, by kind and final status.',
@@ -119,6 +125,10 @@ export class ImporterMetrics {
 
   stored(table: 'tickets' | 'messages' | 'contacts' | 'tags' | 'contact_tags', rows: number): void {
     if (rows > 0) this.rowsStored.inc({ table }, rows);
+  }
+
+  webhookAttempt(event: string, outcome: 'delivered' | 'retried' | 'failed'): void {
+    this.webhookAttempts.inc({ event, outcome });
   }
 
   runEnded(kind: string, status: string, seconds: number): void {

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import {
   CLIENT_RUN_STATUSES,
+  isClientFinished,
   JobRun,
   SUMMED_COUNTERS,
   type ClientRunEntry,
@@ -16,13 +17,27 @@ import {
   type RunSummary,
 } from '../../domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun, RunTarget } from '../../domain/ports/job-run-store.port.js';
+import { CLIENTS_IN_RUN_EVENT, clientShareFinishedEvents, runFinishedEvent, type OutgoingEvent, type RunOfShare } from '../../domain/webhooks/webhook-event.js';
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
 import type { PrismaClient } from '../database/prisma-client.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { ImporterMetrics } from '../metrics/importer-metrics.js';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+
+/** What runs this store's reads: the client itself, or one of its transactions. */
+type Db = Pick<PrismaClient, '$queryRaw' | '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
 const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
                  stats, error, cancel_requested_at AS "cancelRequestedAt"`;
+
+/** A finished run's row without its stats (copied from its clients, possibly thousands of them). */
+const COLUMNS_BUT_STATS = COLUMNS.replace('stats,', `'{}'::jsonb AS stats,`);
+
+/** Replaces one client's row of a run ($1 run, $2 slug, $3 status, $4 stats, $5 started at). */
+const UPSERT_CLIENT_ROW = `INSERT INTO job_run_clients (run_id, slug, status, stats, started_at, updated_at)
+  VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz, now())
+  ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
+  RETURNING run_id`;
 
 /** How many failed clients a tally names (the run's error names them). */
 const FAILURES_LISTED = 20;
@@ -32,12 +47,16 @@ const FAILURES_LISTED = 20;
  * `job_run_clients`, a status moving forward from an expected one), so workers in several
  * processes can update the same run at once without losing each other's writes, and a
  * checkpoint costs the same in a run of one client as in a run of a thousand.
+ *
+ * Finishing a run or a client's share also queues its webhook events (when webhooks are on),
+ * in the same transaction: the event exists exactly when the finish was committed.
  */
 @injectable()
 export class PrismaJobRunStore implements JobRunStore {
   constructor(
     @inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient,
     @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
+    @inject(INFRA_TOKENS.WebhookOutbox) private readonly outbox: WebhookOutbox,
   ) {}
 
   /**
@@ -98,8 +117,8 @@ export class PrismaJobRunStore implements JobRunStore {
     return rows[0]?.stats ?? null;
   }
 
-  async listClients(id: string, filter: ClientRunFilter): Promise<ClientRunEntry[]> {
-    const rows = await this.prisma.$queryRawUnsafe<ClientRunEntry[]>(
+  async listClients(id: string, filter: ClientRunFilter, db: Db = this.prisma): Promise<ClientRunEntry[]> {
+    const rows = await db.$queryRawUnsafe<ClientRunEntry[]>(
       `SELECT slug, stats FROM job_run_clients
        WHERE run_id = $1::uuid AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR slug > $3)
        ORDER BY slug LIMIT $4`,
@@ -125,10 +144,10 @@ export class PrismaJobRunStore implements JobRunStore {
     return found;
   }
 
-  async summarize(ids: string[]): Promise<Map<string, RunSummary>> {
+  async summarize(ids: string[], db: Db = this.prisma): Promise<Map<string, RunSummary>> {
     if (ids.length === 0) return new Map();
     const sums = SUMMED_COUNTERS.map((key) => `COALESCE(sum((stats ->> '${key}')::bigint), 0)::bigint AS "${key}"`).join(', ');
-    const rows = await this.prisma.$queryRawUnsafe<(Record<string, string | number> & { runId: string; status: ClientRunStatus; clients: number })[]>(
+    const rows = await db.$queryRawUnsafe<(Record<string, string | number> & { runId: string; status: ClientRunStatus; clients: number })[]>(
       `SELECT run_id AS "runId", status, count(*)::int AS clients, ${sums}
        FROM job_run_clients WHERE run_id = ANY($1::uuid[]) GROUP BY run_id, status`,
       ids,
@@ -141,7 +160,7 @@ export class PrismaJobRunStore implements JobRunStore {
       for (const key of SUMMED_COUNTERS) summary.totals[key] += Number(row[key]);
       summaries.set(row.runId, summary);
     }
-    const failures = await this.failures(ids.filter((id) => (summaries.get(id)?.byStatus.failed ?? 0) > 0));
+    const failures = await this.failures(ids.filter((id) => (summaries.get(id)?.byStatus.failed ?? 0) > 0), db);
     for (const [runId, list] of failures) summaries.get(runId)!.failures = list;
     return summaries;
   }
@@ -158,10 +177,10 @@ export class PrismaJobRunStore implements JobRunStore {
     return tally;
   }
 
-  private async failures(ids: string[]): Promise<Map<string, { slug: string; error: string }[]>> {
+  private async failures(ids: string[], db: Db = this.prisma): Promise<Map<string, { slug: string; error: string }[]>> {
     const found = new Map<string, { slug: string; error: string }[]>();
     if (ids.length === 0) return found;
-    const rows = await this.prisma.$queryRawUnsafe<{ runId: string; slug: string; error: string | null }[]>(
+    const rows = await db.$queryRawUnsafe<{ runId: string; slug: string; error: string | null }[]>(
       `SELECT f.run_id AS "runId", f.slug, f.stats ->> 'error' AS error
        FROM unnest($1::uuid[]) AS r(id)
        CROSS JOIN LATERAL (SELECT run_id, slug, stats FROM job_run_clients WHERE run_id = r.id AND status = 'failed' ORDER BY slug LIMIT ${FAILURES_LISTED}) f`,
@@ -192,12 +211,19 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
+    if (!this.outbox.enabled || !isClientFinished(stats.status)) return this.checkpoint(id, slug, stats);
+    // The share's end and its events commit together; a share already finished queues none again.
+    return this.prisma.$transaction(async (tx) => {
+      const saved = await this.writeFinishedShare(tx, id, slug, stats);
+      if (!isClientFinished(saved.previousStatus ?? 'queued')) await this.outbox.queue(tx, clientShareFinishedEvents(saved.run, slug, stats, saved.now));
+      return { stopRequested: saved.stopRequested };
+    });
+  }
+
+  /** A client's checkpoint, the hot path: one statement, its own row only. */
+  private async checkpoint(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
     const rows = await this.prisma.$queryRawUnsafe<{ stopRequested: boolean }[]>(
-      `WITH saved AS (
-         INSERT INTO job_run_clients (run_id, slug, status, stats, started_at, updated_at)
-         VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz, now())
-         ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
-         RETURNING run_id)
+      `WITH saved AS (${UPSERT_CLIENT_ROW})
        SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested"
        FROM saved JOIN job_runs r ON r.id = saved.run_id`,
       id,
@@ -210,14 +236,51 @@ export class PrismaJobRunStore implements JobRunStore {
     return rows[0];
   }
 
+  /** The checkpoint that ends a share, also reading what the row was before (locked meanwhile) and the run it belongs to. */
+  private async writeFinishedShare(db: Db, id: string, slug: string, stats: ClientRunStats) {
+    const rows = await db.$queryRawUnsafe<{ stopRequested: boolean; previousStatus: ClientRunStatus | null; now: Date; run: RunOfShare }[]>(
+      `WITH previous AS (SELECT status FROM job_run_clients WHERE run_id = $1::uuid AND slug = $2 FOR UPDATE),
+       saved AS (${UPSERT_CLIENT_ROW})
+       SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested",
+              (SELECT status FROM previous) AS "previousStatus", now() AS now,
+              jsonb_build_object('id', r.id, 'kind', r.kind, 'slug', r.slug, 'trigger', r.trigger) AS run
+       FROM saved JOIN job_runs r ON r.id = saved.run_id`,
+      id,
+      slug,
+      stats.status,
+      JSON.stringify(stats),
+      stats.startedAt ?? null,
+    );
+    if (!rows[0]) throw new Error(`job run ${id} vanished`);
+    return rows[0];
+  }
+
   async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<Pick<JobRunRow, 'kind' | 'status' | 'requestedAt' | 'startedAt' | 'finishedAt'>[]>`
-      UPDATE job_runs SET status = ${status}, error = ${error}, finished_at = now(),
-        stats = COALESCE((SELECT jsonb_object_agg(slug, stats ORDER BY slug) FROM job_run_clients WHERE run_id = ${id}::uuid), '{}')
-      WHERE id = ${id}::uuid AND status IN ('queued', 'running')
-      RETURNING kind, status, requested_at AS "requestedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
-    if (rows[0]) this.observeEnd(rows[0]);
-    return rows.length > 0;
+    const finish = async (db: Db) => {
+      const rows = await db.$queryRawUnsafe<JobRunRow[]>(
+        `UPDATE job_runs SET status = $2, error = $3, finished_at = now(),
+           stats = COALESCE((SELECT jsonb_object_agg(slug, stats ORDER BY slug) FROM job_run_clients WHERE run_id = $1::uuid), '{}')
+         WHERE id = $1::uuid AND status IN ('queued', 'running')
+         RETURNING ${COLUMNS_BUT_STATS}`,
+        id,
+        status,
+        error,
+      );
+      const run = rows[0] ? toJobRun(rows[0]) : null;
+      if (run) await this.outbox.queue(db, [await this.runFinishedEvent(db, run)]);
+      return run;
+    };
+    // The run's end and its event commit together.
+    const run = this.outbox.enabled ? await this.prisma.$transaction(finish) : await finish(this.prisma);
+    if (run) this.observeEnd(run);
+    return run !== null;
+  }
+
+  /** Read in the finishing transaction, so the clients are counted as the run ended. */
+  private async runFinishedEvent(db: Db, run: JobRun): Promise<OutgoingEvent> {
+    const summary = (await this.summarize([run.id], db)).get(run.id) ?? null;
+    const clients = summary && summary.clients <= CLIENTS_IN_RUN_EVENT ? await this.listClients(run.id, { limit: CLIENTS_IN_RUN_EVENT }, db) : [];
+    return runFinishedEvent(run, summary, clients);
   }
 
   /**
@@ -226,7 +289,21 @@ export class PrismaJobRunStore implements JobRunStore {
    * (a running one ends when its last client stops, and is measured there).
    */
   async requestCancel(id: string): Promise<JobRun | null> {
-    const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { previousStatus: string })[]>(
+    if (!this.outbox.enabled) return this.cancel(this.prisma, id);
+    return this.prisma.$transaction(async (tx) => {
+      const run = await this.cancel(tx, id);
+      // Only a queued run ends here; a running one ends (with its events) when its last client stops.
+      if (run?.finished) {
+        const clients = await tx.$queryRaw<ClientRunEntry[]>`SELECT slug, stats FROM job_run_clients WHERE run_id = ${id}::uuid ORDER BY slug`;
+        const shares = clients.flatMap(({ slug, stats }) => clientShareFinishedEvents(run, slug, stats, run.finishedAt!));
+        await this.outbox.queue(tx, [...shares, await this.runFinishedEvent(tx, run)]);
+      }
+      return run;
+    });
+  }
+
+  private async cancel(db: Db, id: string): Promise<JobRun | null> {
+    const rows = await db.$queryRawUnsafe<(JobRunRow & { previousStatus: string })[]>(
       `WITH previous AS (SELECT status AS previous_status FROM job_runs WHERE id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE),
        cancelled_clients AS (
          UPDATE job_run_clients SET status = 'cancelled', stats = stats || '{"status":"cancelled"}', updated_at = now()

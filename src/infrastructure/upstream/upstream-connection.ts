@@ -28,7 +28,7 @@ const MAX_RATE_LIMITED_WAITS = 20;
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 /** Certificate verification failures: permanent until the operator acts, so never retried. */
-const CERTIFICATE_ERRORS = new Set([
+export const CERTIFICATE_ERRORS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

@@ -2,12 +2,15 @@ import ky, { HTTPError, TimeoutError, type KyInstance, type KyResponse, type Opt
 import type { JobKind, JobStatus, JobTrigger } from '../../domain/jobs/job-run.js';
 import type { toClientView } from '../http/controllers/client.view.js';
 import type { toJobRunView, toRunClientView } from '../http/controllers/job-run.view.js';
+import type { toWebhookDeliveryView } from '../http/controllers/webhook-delivery.view.js';
 import { CliError, NotAuthorisedError, NotFoundError, ServiceUnavailableError, UsageError } from './cli-errors.js';
 
 /** A client as the API shows it: the token masked. */
 export type ClientView = ReturnType<typeof toClientView>;
 /** A job run as the status API shows it. */
 export type JobRunView = ReturnType<typeof toJobRunView>;
+/** One webhook delivery, as the deliveries API lists it. */
+export type WebhookDeliveryView = ReturnType<typeof toWebhookDeliveryView>;
 /** One client of a run, as a run's client listing shows it. */
 export type RunClientView = ReturnType<typeof toRunClientView>;
 
@@ -19,6 +22,8 @@ export interface NewClient {
   active?: boolean;
   /** null: the service default. */
   requestsPerMinute?: number | null;
+  /** null: none. */
+  webhookUrl?: string | null;
 }
 
 export type ClientChanges = Partial<Omit<NewClient, 'slug'>>;
@@ -93,6 +98,15 @@ export class AdminApiClient {
 
   async cancelJob(id: string): Promise<JobRunView> {
     return this.json(`api/jobs/${segment(id, 'job id')}`, { method: 'delete' });
+  }
+
+  async listWebhookDeliveries(filter: { status?: string; event?: string; limit?: number }): Promise<{ deliveries: WebhookDeliveryView[] }> {
+    const searchParams = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+    return this.json('api/webhooks/deliveries', { searchParams });
+  }
+
+  async redeliverWebhook(id: string): Promise<WebhookDeliveryView> {
+    return this.json(`api/webhooks/deliveries/${segment(id, 'delivery id')}/redeliver`, { method: 'post' });
   }
 
   /** The absolute URL of a run's status resource. */

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerClientsCommands } from './commands/clients.command.js';
 import { registerJobsCommands } from './commands/jobs.command.js';
 import { registerTriggerCommands } from './commands/triggers.command.js';
+import { registerWebhooksCommands } from './commands/webhooks.command.js';
 import { EXIT_CODE_MEANINGS } from './exit-codes.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerClientsCommands(program);
   registerTriggerCommands(program);
   registerJobsCommands(program);
+  registerWebhooksCommands(program);
   return program;
 }
 
@@ -40,5 +42,6 @@ function helpFooter(): string {
     '  helpdesk-importer import acme --wait',
     '  helpdesk-importer sync-contacts --wait --json | jq \'.stats | map_values(.contacts)\'',
     '  helpdesk-importer jobs list --status failed --limit 5',
+    '  helpdesk-importer webhooks list --status failed',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { HealthController } from './controllers/health.controller.js';
 import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
+import { WebhooksController } from './controllers/webhooks.controller.js';
 import { jsonBody } from './middleware/json-body.js';
 import { noQuery } from './middleware/no-query.js';
 import { bearerAuth } from './middleware/token-auth.js';
@@ -39,6 +40,7 @@ function createAdminRouter(container: DependencyContainer): Router {
   const jobs = container.resolve(JobsController);
   const clients = container.resolve(ClientsController);
   const jobRuns = container.resolve(JobRunsController);
+  const webhooks = container.resolve(WebhooksController);
   const router = new Router({ prefix: '/api' });
 
   router.post('/jobs/import', jobs.importAll);
@@ -54,6 +56,9 @@ function createAdminRouter(container: DependencyContainer): Router {
   router.get('/admin/clients', clients.list);
   router.get('/admin/clients/:slug', clients.show);
   router.patch('/admin/clients/:slug', jsonBody(), clients.update);
+
+  router.get('/webhooks/deliveries', webhooks.list);
+  router.post('/webhooks/deliveries/:id/redeliver', webhooks.redeliver);
 
   return router;
 }

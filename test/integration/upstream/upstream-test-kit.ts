@@ -40,6 +40,7 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     apiBaseUrl: `${ORIGIN}${BASE_PATH}`,
     apiToken: TOKEN,
     requestsPerMinute: null,
+    webhookUrl: null,
     createdAt: new Date('2026-01-01T00:00:00.000Z'),
     updatedAt: new Date('2026-01-01T00:00:00.000Z'),
     ...overrides,

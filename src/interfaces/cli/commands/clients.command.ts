@@ -22,6 +22,14 @@ function rateChange(value: number | 'default' | undefined): { requestsPerMinute?
   return { requestsPerMinute: value === 'default' ? null : value };
 }
 
+const WEBHOOK_HELP = 'its own webhook receiver (http/https), sent the events about it in addition to WEBHOOK_URL; "none" to remove it';
+
+/** `--webhook-url`: a URL (the API validates it), or `none` (sent as null). */
+function webhookChange(value: string | undefined): { webhookUrl?: string | null } {
+  if (value === undefined) return {};
+  return { webhookUrl: value.trim().toLowerCase() === 'none' ? null : value };
+}
+
 const TOKEN_HELP = "the client's API token is read from stdin with --api-token-stdin, or from CLIENT_API_TOKEN with --api-token-env; never from an argument";
 
 export function registerClientsCommands(program: Command): void {
@@ -52,16 +60,18 @@ export function registerClientsCommands(program: Command): void {
     .requiredOption('--api-base-url <url>', 'the base URL of its upstream helpdesk API')
     .option('--inactive', 'register it inactive (left out of "all" jobs)')
     .option('--requests-per-minute <n>', RATE_HELP, parseRequestsPerMinute)
+    .option('--webhook-url <url>', WEBHOOK_HELP)
     .option('--api-token-stdin', "read the client's API token from the first line of stdin")
     .option('--api-token-env', "read the client's API token from the CLIENT_API_TOKEN variable")
     .addHelpText('after', `\nExample:\n  printf '%s\\n' "$TOKEN" | helpdesk-importer clients add --slug acme --name Acme --api-base-url https://acme.example/api/v1 --api-token-stdin`)
-    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean; requestsPerMinute?: number | 'default' } & ClientTokenSource, command: Command) => {
+    .action(async (options: { slug: string; name: string; apiBaseUrl: string; inactive?: boolean; requestsPerMinute?: number | 'default'; webhookUrl?: string } & ClientTokenSource, command: Command) => {
       const apiToken = await readClientToken(options, process.env);
       if (!apiToken) throw new UsageError(`clients add needs the client's API token: pipe it with --api-token-stdin, or set CLIENT_API_TOKEN and give --api-token-env (${TOKEN_HELP})`);
       const { api, output } = await openSession(command);
       const client = await api.addClient({ slug: options.slug, name: options.name, apiBaseUrl: options.apiBaseUrl, apiToken,
         ...(options.inactive ? { active: false } : {}),
         ...rateChange(options.requestsPerMinute),
+        ...webhookChange(options.webhookUrl),
       });
       output.result(client, (added) => `added client ${added.slug} (${added.active ? 'active' : 'inactive'}), API token ${added.apiToken}`);
     });
@@ -75,18 +85,20 @@ export function registerClientsCommands(program: Command): void {
     .addOption(new Option('--active', 'include it in jobs again').conflicts('inactive'))
     .addOption(new Option('--inactive', 'leave it out of jobs'))
     .option('--requests-per-minute <n>', `${RATE_HELP}; applies from its next request on`, parseRequestsPerMinute)
+    .option('--webhook-url <url>', WEBHOOK_HELP)
     .option('--api-token-stdin', "read a new API token from the first line of stdin")
     .option('--api-token-env', 'read a new API token from the CLIENT_API_TOKEN variable')
-    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean; requestsPerMinute?: number | 'default' } & ClientTokenSource, command: Command) => {
+    .action(async (slug: string, options: { name?: string; apiBaseUrl?: string; active?: boolean; inactive?: boolean; requestsPerMinute?: number | 'default'; webhookUrl?: string } & ClientTokenSource, command: Command) => {
       const apiToken = await readClientToken(options, process.env);
       const changes: ClientChanges = {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
         ...(options.active ? { active: true } : options.inactive ? { active: false } : {}),
         ...rateChange(options.requestsPerMinute),
+        ...webhookChange(options.webhookUrl),
         ...(apiToken ? { apiToken } : {}),
       };
-      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active, --inactive or --requests-per-minute, or a new token (--api-token-stdin or --api-token-env)');
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to change: give --name, --api-base-url, --active, --inactive, --requests-per-minute or --webhook-url, or a new token (--api-token-stdin or --api-token-env)');
       const { api, output } = await openSession(command);
       output.result(await api.updateClient(slug, changes), (client) => `updated client ${client.slug}${apiToken ? ' (new API token)' : ''}\n${describeClient(client)}`);
     });
@@ -122,6 +134,7 @@ function describeClient(client: ClientView): string {
     `api base url  ${client.apiBaseUrl}`,
     `api token     ${client.apiToken}`,
     `rate          ${client.requestsPerMinute === null ? 'service default' : `${client.requestsPerMinute} requests/min`}`,
+    `webhook url   ${client.webhookUrl ?? 'none'}`,
     `created       ${client.createdAt}`,
     `updated       ${client.updatedAt}`,
   ].join('\n');

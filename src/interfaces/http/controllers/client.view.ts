@@ -10,6 +10,7 @@ export function toClientView(client: Client) {
     apiBaseUrl: client.apiBaseUrl,
     apiToken: maskToken(client.apiToken),
     requestsPerMinute: client.requestsPerMinute,
+    webhookUrl: client.webhookUrl,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

@@ -5,6 +5,7 @@ import {
   conflictErrorSchema,
   internalErrorSchema,
   invalidBodyErrorSchema,
+  invalidDeliveryIdErrorSchema,
   invalidJobIdErrorSchema,
   invalidJsonErrorSchema,
   invalidQueryErrorSchema,
@@ -19,6 +20,7 @@ import {
 import { clientRunStatsSchema, jobRunListSchema, jobRunViewSchema, runClientListSchema, runSummarySchema } from '../schemas/job-run-view.schema.js';
 import { contactsSyncBodySchema, contactsSyncStartedSchema, importStartedSchema } from '../schemas/job-trigger.schemas.js';
 import { healthSchema, notReadySchema, readinessChecksSchema, readySchema } from '../schemas/probe.schemas.js';
+import { webhookDeliveryListSchema, webhookDeliveryViewSchema } from '../schemas/webhook-delivery.schemas.js';
 import type { JsonSchema, Reference } from './openapi-types.js';
 
 /** Request bodies, described as callers send them (zod's input side). */
@@ -43,6 +45,8 @@ const RESPONSE_SCHEMAS = {
   RunClientList: runClientListSchema,
   Client: clientViewSchema,
   ClientList: clientListSchema,
+  WebhookDelivery: webhookDeliveryViewSchema,
+  WebhookDeliveryList: webhookDeliveryListSchema,
   UnauthorizedError: unauthorizedErrorSchema,
   TooManyAttemptsError: tooManyAttemptsErrorSchema,
   InternalError: internalErrorSchema,
@@ -51,6 +55,7 @@ const RESPONSE_SCHEMAS = {
   InvalidSlugError: invalidSlugErrorSchema,
   InvalidQueryError: invalidQueryErrorSchema,
   InvalidJobIdError: invalidJobIdErrorSchema,
+  InvalidDeliveryIdError: invalidDeliveryIdErrorSchema,
   ValidationFailedError: validationFailedErrorSchema,
   NotFoundError: notFoundErrorSchema,
   ConflictError: conflictErrorSchema,

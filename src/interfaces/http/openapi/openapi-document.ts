@@ -7,18 +7,20 @@ import { jobRunPaths } from './paths/job-runs.paths.js';
 import { jobTriggerPaths } from './paths/job-triggers.paths.js';
 import { metricsPaths } from './paths/metrics.paths.js';
 import { probePaths } from './paths/probes.paths.js';
+import { webhookPaths } from './paths/webhooks.paths.js';
 import { ADMIN_TOKEN_SCHEME, headers, parameters, responses, securitySchemes } from './shared-components.js';
 
 // The same path from src/ (tsx) and from dist/ (the build): four levels below the package root.
 const { name, version } = createRequire(import.meta.url)('../../../../package.json') as { name: string; version: string };
 
 /** Every documented route, one file per feature: a new route goes in its feature's file (or a new file listed here). */
-const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, jobRunPaths, clientPaths];
+const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, jobRunPaths, clientPaths, webhookPaths];
 
 const TAGS = [
   { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `docs/origin-api.md` in the repository).' },
   { name: 'Job runs', description: 'Follow, list and cancel the runs the triggers queue.' },
   { name: 'Clients', description: 'The tenants whose helpdesk data is imported.' },
+  { name: 'Webhooks', description: 'The signed events sent to downstream receivers when runs and client shares finish (README: Webhooks).' },
   { name: 'Probes', description: 'For load balancers and orchestrators; no token.' },
   { name: 'Docs', description: 'This document and a page to read it; no token.' },
   { name: 'Metrics', description: 'For Prometheus; behind its own token (METRICS_TOKEN) when the service has one.' },

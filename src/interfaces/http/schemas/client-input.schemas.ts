@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookUrlProblem } from '../../../domain/webhooks/webhook-url.js';
 
 /** A client's identity: in its path, its runs and its upstream cursors. */
 export const clientSlugSchema = z
@@ -33,11 +34,22 @@ const requestsPerMinute = z
   .nullable()
   .describe("This client's rate plan at the upstream, in requests per minute; null: the service default (EXTERNAL_API_REQUESTS_PER_MINUTE)");
 
+const webhookUrl = z
+  .string({ error: 'must be an http(s) URL, or null for none' })
+  .max(2000, 'must be at most 2000 characters')
+  .refine(noControlCharacters, 'must not contain control characters')
+  .superRefine((url, ctx) => {
+    const problem = webhookUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .nullable()
+  .describe("This client's own webhook receiver, sent the events about this client in addition to the service's WEBHOOK_URL; null: none");
+
 /** The body of `POST /api/admin/clients`. */
-export const newClientSchema = z.strictObject({ slug: clientSlugSchema, name, apiBaseUrl, apiToken, active: active.optional(), requestsPerMinute: requestsPerMinute.optional() }, { error: 'the body must be a JSON object' });
+export const newClientSchema = z.strictObject({ slug: clientSlugSchema, name, apiBaseUrl, apiToken, active: active.optional(), requestsPerMinute: requestsPerMinute.optional(), webhookUrl: webhookUrl.optional() }, { error: 'the body must be a JSON object' });
 
 /** The body of `PATCH /api/admin/clients/:slug`: the slug itself never changes. */
 export const clientChangesSchema = z.strictObject(
-  { name: name.optional(), apiBaseUrl: apiBaseUrl.optional(), apiToken: apiToken.optional(), active: active.optional(), requestsPerMinute: requestsPerMinute.optional() },
+  { name: name.optional(), apiBaseUrl: apiBaseUrl.optional(), apiToken: apiToken.optional(), active: active.optional(), requestsPerMinute: requestsPerMinute.optional(), webhookUrl: webhookUrl.optional() },
   { error: 'the body must be a JSON object' },
 );

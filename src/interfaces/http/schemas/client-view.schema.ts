@@ -19,6 +19,7 @@ export const clientViewSchema = z
       .positive()
       .nullable()
       .describe("This client's rate plan at the upstream, in requests per minute; null: the service default (EXTERNAL_API_REQUESTS_PER_MINUTE)"),
+    webhookUrl: z.string().nullable().describe("This client's own webhook receiver, sent the events about this client in addition to the service's WEBHOOK_URL; null: none"),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

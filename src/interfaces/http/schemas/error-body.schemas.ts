@@ -18,6 +18,7 @@ export const invalidBodyErrorSchema = codeAndMessage('invalid_body');
 export const invalidSlugErrorSchema = codeAndMessage('invalid_slug');
 export const invalidQueryErrorSchema = codeAndMessage('invalid_query');
 export const invalidJobIdErrorSchema = codeAndMessage('invalid_job_id');
+export const invalidDeliveryIdErrorSchema = codeAndMessage('invalid_delivery_id');
 export const notFoundErrorSchema = codeAndMessage('not_found');
 export const conflictErrorSchema = codeAndMessage('conflict');
 export const payloadTooLargeErrorSchema = codeAndMessage('payload_too_large');
