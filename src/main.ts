@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     encryption: config.encryption,
     durableQueue: { boss, settings: queueSettings },
     processMetrics: true,
+    reconcileSample: config.reconcileSample,
   });
   if (config.encryption.current) {
     const rewritten = await reencryptClientTokens(container);

@@ -9,3 +9,8 @@ export interface JobSettings {
   /** How long finished runs are kept in `job_runs` (`JOB_HISTORY_DAYS`). */
   historyDays: number;
 }
+
+export interface ReconcileSettings {
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`), spread over the window. */
+  sampleSize: number;
+}

@@ -16,4 +16,7 @@ export const TOKENS = {
   ReadinessCheck: Symbol('ReadinessCheck'),
   ImportSettings: Symbol('ImportSettings'),
   JobSettings: Symbol('JobSettings'),
+  ReconcileSettings: Symbol('ReconcileSettings'),
+  StoredDataCensus: Symbol('StoredDataCensus'),
+  ReconcileGauge: Symbol('ReconcileGauge'),
 } as const;

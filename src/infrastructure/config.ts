@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  RECONCILE_SAMPLE: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +64,8 @@ export interface AppConfig {
   /** Which parts this process runs: the HTTP API, the job workers, or both. */
   role: 'api' | 'worker' | 'all';
   jobs: JobsConfig;
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`). */
+  reconcileSample: number;
 }
 
 export interface JobsConfig {
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pageSize: 100,
     },
     role: e.ROLE,
+    reconcileSample: e.RECONCILE_SAMPLE,
     jobs: {
       workerConcurrency: e.WORKER_CONCURRENCY,
       historyDays: e.JOB_HISTORY_DAYS,

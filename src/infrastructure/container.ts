@@ -8,7 +8,11 @@ import { CheckReadinessUseCase } from '../application/health/check-readiness.use
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
+import { BackfillClientUseCase } from '../application/backfill/backfill-client.use-case.js';
+import { BackfillWindow } from '../application/backfill/backfill-window.js';
 import { ImportTicketsUseCase } from '../application/import-tickets/import-tickets.use-case.js';
+import { CheckClientData } from '../application/reconcile/check-client-data.js';
+import { ReconcileClientUseCase } from '../application/reconcile/reconcile-client.use-case.js';
 import { AbandonJobUseCase } from '../application/jobs/abandon-job.use-case.js';
 import { CancelJobUseCase } from '../application/jobs/cancel-job.use-case.js';
 import { EndRunWhenClientsFinish } from '../application/jobs/end-run-when-clients-finish.js';
@@ -21,7 +25,7 @@ import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-sta
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-run.use-case.js';
-import type { ImportSettings, JobSettings } from '../application/settings.js';
+import type { ImportSettings, JobSettings, ReconcileSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.port.js';
@@ -40,6 +44,7 @@ import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
+import { PgStoredDataCensus } from './pg/pg-stored-data-census.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
 import { PrismaJobRunStore } from './prisma/prisma-job-run-store.js';
@@ -58,6 +63,8 @@ export interface ContainerSettings {
   encryption?: { current: Buffer | null; previous: Buffer[] };
   /** Also export Node's own metrics (memory, event loop, GC): the service does, an embedding host has its own. */
   processMetrics?: boolean;
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`); default 20. */
+  reconcileSample?: number;
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
 }
@@ -90,6 +97,8 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   });
   if (settings.processMetrics) metrics.collectProcessMetrics();
   c.registerInstance(INFRA_TOKENS.Metrics, metrics);
+  c.registerInstance(TOKENS.ReconcileGauge, metrics);
+  c.registerInstance<ReconcileSettings>(TOKENS.ReconcileSettings, { sampleSize: settings.reconcileSample ?? 20 });
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
 
@@ -105,6 +114,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.ContactStore, PgContactStore);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
   c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
+  c.registerSingleton(TOKENS.StoredDataCensus, PgStoredDataCensus);
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
@@ -132,6 +142,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   const useCases: (new (...args: never[]) => unknown)[] = [
     ImportTicketsUseCase,
     SyncContactsUseCase,
+    BackfillWindow,
+    BackfillClientUseCase,
+    CheckClientData,
+    ReconcileClientUseCase,
     StartJobUseCase,
     StartScheduledRunUseCase,
     FanOutRunUseCase,

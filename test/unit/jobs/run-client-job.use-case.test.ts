@@ -1,6 +1,10 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { BackfillClientUseCase } from '../../../src/application/backfill/backfill-client.use-case.js';
+import { BackfillWindow } from '../../../src/application/backfill/backfill-window.js';
 import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
+import { CheckClientData } from '../../../src/application/reconcile/check-client-data.js';
+import { ReconcileClientUseCase } from '../../../src/application/reconcile/reconcile-client.use-case.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
 import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { RunClientJobUseCase } from '../../../src/application/jobs/run-client-job.use-case.js';
@@ -18,6 +22,7 @@ import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
 import { InMemoryContactStore } from '../../fakes/in-memory-contact-store.js';
 import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
+import { InMemoryStoredDataCensus } from '../../fakes/in-memory-stored-data-census.js';
 import { InMemoryTicketSource, type ListTicketsHook } from '../../fakes/in-memory-ticket-source.js';
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
 import { RecordingJobScheduler } from '../../fakes/recording-job-scheduler.js';
@@ -44,7 +49,12 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors);
   const clock = runsClock ?? new FakeClock();
   const endRun = new EndRunWhenClientsFinish(runs);
-  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, importTickets, syncContacts, endRun);
+  const backfillWindow = new BackfillWindow(importTickets, cursors);
+  const census = new InMemoryStoredDataCensus(ticketStore, contactStore);
+  const check = new CheckClientData(ticketSource, contactSource, cursors, census, { importStartAt: null, pageSize }, { sampleSize: 20 });
+  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, { record: () => {} });
+  const backfill = new BackfillClientUseCase(backfillWindow, cursors);
+  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, importTickets, syncContacts, endRun, reconcile, backfill);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
 
   /** Registers a client with `tickets` tickets upstream (one message each). */
