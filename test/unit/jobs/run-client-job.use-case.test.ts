@@ -81,7 +81,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
       await hook(request);
     };
   };
-  return { sut, runs, clients, usage, logger, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, withClient, fannedOut, runClientJobs, onTicketListing };
+  return { sut, runs, clients, usage, logger, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, fanOut, withClient, fannedOut, runClientJobs, onTicketListing };
 }
 
 
@@ -262,7 +262,28 @@ describe('RunClientJobUseCase', () => {
     expect([first, second, third].map((id) => runs.run(id).status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
   });
 
-  it('when the run is a contacts sync, then the client syncs its contacts', async () => {
+  it('when an import and a backfill of one client are triggered together, then they never run at once: the second waits for the first', async () => {
+    const { runs, ticketSource, fanOut, withClient, fannedOut, runClientJobs } = makeSut();
+    const acme = withClient({ slug: 'acme' }, 3);
+    const importRun = await fannedOut('import', 'acme');
+    const { run: backfillRun } = await runs.enqueue('backfill', 'acme', 'manual', { from: at(0).toISOString() });
+    ticketSource.hold = (request) => request.kind === 'tickets' && request.clientId === acme.id;
+    const importing = runClientJobs(importRun);
+    await ticketSource.whenHeld(1);
+    await fanOut.execute(backfillRun.id);
+    const backfilling = runClientJobs(backfillRun.id);
+    await settle();
+
+    // Only the import's first listing went out; the backfill waits for the client's lock.
+    expect(ticketSource.ticketRequests()).to.have.length(1);
+    ticketSource.hold = undefined;
+    ticketSource.held[0]!.release();
+    await Promise.all([importing, backfilling]);
+    expect(runs.run(importRun).status).to.equal('succeeded');
+    expect(runs.run(backfillRun.id).status).to.equal('succeeded');
+  });
+
+    it('when the run is a contacts sync, then the client syncs its contacts', async () => {
     const { runs, contactSource, contactStore, withClient, fannedOut, runClientJobs } = makeSut();
     const acme = withClient({ slug: 'acme' });
     contactSource.seedContacts(acme.id, manyContacts(60));
