@@ -9,6 +9,7 @@ import type { StoredDataCensus, StoredTicketWindow } from '../../domain/ports/st
 import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import type { ImportSettings, ReconcileSettings } from '../settings.js';
+import { hullOf } from '../backfill/backfill-window.js';
 import { TOKENS } from '../tokens.js';
 import { locateMissing } from './locate-missing.js';
 import { UpstreamTicketCounts, type UpstreamTail } from './upstream-ticket-counts.js';
@@ -22,7 +23,7 @@ const COUNT_ATTEMPTS = 3;
 export interface ClientDataCheck {
   findings: ReconcileFindings;
   missing: MissingRows;
-  /** Windows to re-import: the one holding the missing tickets, and one instant per sampled ticket whose messages differ. */
+  /** Windows to re-import: those holding the missing tickets, and one instant per sampled ticket whose messages differ. */
   repairWindows: UpdatedAtWindow[];
   /** Sampled tickets whose messages answered 404: deleted upstream, not flagged yet. */
   goneTickets: string[];
@@ -54,21 +55,21 @@ export class CheckClientData {
 
     const counted = window ? await this.countTickets(client, upstream, window) : { upstream: 0, stored: 0, window: null };
     const missingTickets = Math.max(0, counted.upstream - counted.stored);
-    const gap = counted.window && missingTickets > 0 ? await this.locate(client, upstream, counted.window, missingTickets, counted.stored) : null;
+    const gaps = counted.window && missingTickets > 0 ? await this.locate(client, upstream, counted.window, missingTickets, counted.stored) : [];
     const messages = counted.window ? await this.compareMessages(client, counted.window, signal) : { sampled: 0, mismatched: [], gone: [], missing: 0 };
     const contacts = await this.compareContacts(client, signal);
 
     const contactsDrift = contacts.upstream !== null && contacts.upstream !== contacts.stored;
     const findings: ReconcileFindings = {
       drift: missingTickets > 0 || messages.mismatched.length > 0 || messages.gone.length > 0 || contactsDrift,
-      tickets: { upstream: counted.upstream, stored: counted.stored, missing: missingTickets, window: gap },
+      tickets: { upstream: counted.upstream, stored: counted.stored, missing: missingTickets, window: hullOf(gaps), ...(gaps.length > 1 ? { windows: gaps } : {}) },
       messages: { sampled: messages.sampled, mismatched: messages.mismatched.length + messages.gone.length },
       contacts,
     };
     return {
       findings,
       missing: { tickets: missingTickets, messages: messages.missing, contacts: Math.max(0, (contacts.upstream ?? 0) - contacts.stored) },
-      repairWindows: [...(gap ? [gap] : []), ...messages.mismatched.map((at) => ({ from: at, to: at }))],
+      repairWindows: [...gaps, ...messages.mismatched.map((at) => ({ from: at, to: at }))],
       goneTickets: messages.gone,
     };
   }
@@ -95,9 +96,9 @@ export class CheckClientData {
   }
 
   /** Bisection to the window holding the missing tickets: each probe sets the upstream's count from an instant against the stored one. */
-  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, missing: number, stored: number): Promise<UpdatedAtWindow> {
+  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, missing: number, stored: number): Promise<UpdatedAtWindow[]> {
     const tailCount = window.except.length;
-    const { from, to } = await locateMissing({
+    return locateMissing({
       window,
       missing,
       stored,
@@ -108,7 +109,6 @@ export class CheckClientData {
       },
       storedAt: (rank) => this.census.ticketUpdatedAtAt(client.id, window, rank),
     });
-    return { from, to };
   }
 
   /** The sampled tickets' message counts, upstream against stored; a 404 means the ticket is gone upstream. */

@@ -1,7 +1,7 @@
 import type { UpdatedAtWindow } from '../../domain/jobs/job-run.js';
 
-/** Probes each of the two searches may spend: enough to reach one ticket among a million. */
-export const PROBES_PER_BOUND = 20;
+/** Probes one location may spend: enough to pin a dozen separate gaps among a million tickets to a page each. */
+export const MAX_PROBES = 64;
 
 /** How a bisection asks about the window. */
 export interface MissingProbe {
@@ -13,35 +13,57 @@ export interface MissingProbe {
   missingFrom(at: Date): Promise<number>;
   /** The `updatedAt` of the stored ticket at this rank of the window (0-based). */
   storedAt(rank: number): Promise<Date | null>;
-  /** The window found is small enough once it holds about this many tickets (a page). */
+  /** A window is small enough once it holds about this many tickets (a page). */
   pageSize: number;
 }
 
+/** A stretch of the window between two stored ranks (`-1`: the window's start; `stored`: past its end), and what is missing from each end on. */
+interface Stretch {
+  low: number;
+  high: number;
+  missingFromLow: number;
+  missingFromHigh: number;
+}
+
 /**
- * Bisects on `updatedAtFrom` to the narrowest window that holds every missing ticket, split
- * at the stored tickets' own timestamps (each step halves the stored tickets in doubt): first
- * the latest point from which all of them are still counted missing, then the earliest from
- * which none is. Stops when the doubt left on each side would fit in a page, or the probes
- * run out — the window then is wider, and still holds them all.
+ * Bisects on `updatedAtFrom` to the windows that hold the missing tickets, split at the stored
+ * tickets' own timestamps (each probe halves the stored tickets of a stretch): a stretch with
+ * nothing missing is dropped, one with missing tickets is halved again until it holds about a
+ * page of tickets (or no stored ticket is left to split it at), so separate gaps end in
+ * separate small windows. When the probes run out, the stretches left stay as they are: wider,
+ * and still holding every missing ticket. Neighbouring windows are merged.
  */
-export async function locateMissing(probe: MissingProbe): Promise<UpdatedAtWindow & { probes: number }> {
-  const slack = Math.max(1, Math.floor((probe.pageSize - probe.missing) / 2));
+export async function locateMissing(probe: MissingProbe): Promise<UpdatedAtWindow[]> {
   const at = async (rank: number) => (rank < 0 ? probe.window.from : rank >= probe.stored ? null : await probe.storedAt(rank));
   let probes = 0;
-  const bisect = async (low: number, high: number, stillLow: (missing: number) => boolean) => {
-    for (let spent = 0; high - low > slack && spent < PROBES_PER_BOUND; spent += 1) {
-      const middle = Math.floor((low + high) / 2);
+  const found: Stretch[] = [];
+  // Breadth first: when the probes run out, every gap has been narrowed about as much.
+  let level: Stretch[] = [{ low: -1, high: probe.stored, missingFromLow: probe.missing, missingFromHigh: 0 }];
+  while (level.length) {
+    const next: Stretch[] = [];
+    for (const stretch of level) {
+      const missing = stretch.missingFromLow - stretch.missingFromHigh;
+      if (missing <= 0) continue;
+      if (stretch.high - stretch.low <= 1 || stretch.high - stretch.low + missing <= probe.pageSize || probes >= MAX_PROBES) {
+        found.push(stretch);
+        continue;
+      }
+      const middle = Math.floor((stretch.low + stretch.high) / 2);
       const instant = await at(middle);
       probes += 1;
-      if (instant && stillLow(await probe.missingFrom(instant))) low = middle;
-      else high = middle;
+      const missingFromMiddle = instant ? await probe.missingFrom(instant) : 0;
+      next.push({ ...stretch, high: middle, missingFromHigh: missingFromMiddle }, { ...stretch, low: middle, missingFromLow: missingFromMiddle });
     }
-    return { low, high };
-  };
-  // All missing tickets are at or after `first.low`'s instant; none at or after `last.high`'s.
-  const first = await bisect(-1, probe.stored, (missing) => missing >= probe.missing);
-  const last = await bisect(first.low, probe.stored, (missing) => missing > 0);
-  const from = (await at(first.low)) ?? probe.window.from;
-  const to = (await at(last.high)) ?? probe.window.to;
-  return { from: from.toISOString(), to: to.toISOString(), probes };
+    level = next;
+  }
+  found.sort((a, b) => a.low - b.low);
+  const merged: Stretch[] = [];
+  for (const stretch of found) {
+    const last = merged.at(-1);
+    if (last && last.high >= stretch.low) last.high = Math.max(last.high, stretch.high);
+    else merged.push({ ...stretch });
+  }
+  return Promise.all(
+    merged.map(async ({ low, high }) => ({ from: ((await at(low)) ?? probe.window.from).toISOString(), to: ((await at(high)) ?? probe.window.to).toISOString() })),
+  );
 }

@@ -38,7 +38,15 @@ export interface UpdatedAtWindow {
 export interface ReconcileFindings {
   drift: boolean;
   /** Upstream vs stored tickets updated in [IMPORT_START_AT or the beginning, the cursor]; `window`: where the missing ones are. */
-  tickets: { upstream: number; stored: number; missing: number; window: UpdatedAtWindow | null };
+  tickets: {
+    upstream: number;
+    stored: number;
+    missing: number;
+    /** Covers every missing ticket; null when none is missing. */
+    window: UpdatedAtWindow | null;
+    /** When the missing tickets lie in separate stretches: each of them (within `window`). */
+    windows?: UpdatedAtWindow[];
+  };
   /** Sampled tickets whose upstream message count differs from the stored one. */
   messages: { sampled: number; mismatched: number };
   /** Upstream `meta.total` vs stored contacts not deleted. */

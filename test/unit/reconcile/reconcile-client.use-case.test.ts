@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { BackfillWindow } from '../../../src/application/backfill/backfill-window.js';
 import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
 import { CheckClientData } from '../../../src/application/reconcile/check-client-data.js';
-import { PROBES_PER_BOUND } from '../../../src/application/reconcile/locate-missing.js';
 import { ReconcileClientUseCase } from '../../../src/application/reconcile/reconcile-client.use-case.js';
 import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import type { MissingRows, ReconcileGauge } from '../../../src/domain/ports/reconcile-gauge.port.js';
@@ -54,6 +53,7 @@ async function makeSut({ tickets = 1000, sampleSize = 20 } = {}) {
   /** Every upstream request made since the data was imported. */
   const requestsSoFar = () => ticketSource.requests.length + ticketSource.messageCountRequests.length + contactSource.requests.length;
   const baseline = requestsSoFar();
+  const listingsBaseline = ticketSource.ticketRequests().length;
   return {
     sut,
     client,
@@ -65,7 +65,7 @@ async function makeSut({ tickets = 1000, sampleSize = 20 } = {}) {
     gauge,
     savesSinceSetUp: () => ticketStore.saves.length - savesBefore,
     requestsSinceSetUp: () => requestsSoFar() - baseline,
-    ticketListingsSinceSetUp: () => ticketSource.ticketRequests().length,
+    ticketListingsSinceSetUp: () => ticketSource.ticketRequests().length - listingsBaseline,
   };
 }
 
@@ -101,10 +101,29 @@ describe('ReconcileClientUseCase', () => {
     expect(to).to.be.at.least(at(615).getTime());
     const inWindow = manyTickets(1000, (i) => at(i)).filter((t) => t.updatedAt.getTime() >= from && t.updatedAt.getTime() <= to).length;
     expect(inWindow).to.be.at.most(PAGE_SIZE + 5);
-    expect(ticketListingsSinceSetUp()).to.be.at.most(1 + 3 + 2 * PROBES_PER_BOUND);
+    // The import, the tail, the count, the tail again, then one probe per halving: 1000 stored down to about 50.
+    expect(ticketListingsSinceSetUp()).to.be.at.most(1 + 3 + Math.ceil(Math.log2(1000 / 50)));
     expect(gauge.records.at(-1)!.missing.tickets).to.equal(5);
     // Counting stores nothing: the lost tickets are still lost.
     expect(ticketStore.ticket(client.id, seqId('t', 613))).to.equal(undefined);
+  });
+
+  it('when tickets are missing in three stretches far apart, then each gets a window of its own of about a page, and the window covers them all', async () => {
+    const { sut, client, ticketStore } = await makeSut();
+    for (const start of [101, 501, 901]) ticketStore.lose(client.id, uuids(start, start + 4));
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    const tickets = report.tickets as { missing: number; window: { from: string; to: string }; windows: { from: string; to: string }[] };
+    expect(tickets.missing).to.equal(15);
+    expect(tickets.windows).to.have.length(3);
+    for (const [k, start] of [101, 501, 901].entries()) {
+      const [from, to] = [Date.parse(tickets.windows[k]!.from), Date.parse(tickets.windows[k]!.to)];
+      expect(from).to.be.at.most(at(start).getTime());
+      expect(to).to.be.at.least(at(start + 4).getTime());
+      expect((to - from) / 1000).to.be.at.most(PAGE_SIZE + 5);
+    }
+    expect(tickets.window).to.deep.equal({ from: tickets.windows[0]!.from, to: tickets.windows[2]!.to });
   });
 
   it('when the missing tickets are the very first ones, then the window starts at the beginning of the counted window and still holds them', async () => {

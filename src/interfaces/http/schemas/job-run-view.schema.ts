@@ -13,7 +13,8 @@ const reconcileTicketsSchema = z
     upstream: count.describe('Tickets the upstream lists as updated in [IMPORT_START_AT or the beginning, the cursor], less those that moved past the cursor'),
     stored: count.describe('Stored tickets updated in the same window, not flagged deleted (`deleted_at`)'),
     missing: count.describe('upstream − stored, when positive'),
-    window: updatedAtWindow.nullable().describe('Where the missing tickets are (bisection); null when none is missing'),
+    window: updatedAtWindow.nullable().describe('Where the missing tickets are (bisection): a window covering all of them; null when none is missing'),
+    windows: z.array(updatedAtWindow).optional().describe('When the missing tickets lie in separate stretches: each of them, about a page of tickets each (what a repair re-imports)'),
   })
   .describe('Reconciles only');
 
