@@ -47,19 +47,21 @@ export class ReconcileClientUseCase {
       this.gauge.record(client.slug, found.missing);
       return report;
     }
-    await onProgress(report);
-    const again = await this.repair(client, request.runId, found, signal);
+    // Every checkpoint of the repair reports the findings again: a cancel is heard there.
+    const checkpoint = () => onProgress(report);
+    await checkpoint();
+    const again = await this.repair(client, request.runId, found, checkpoint, signal);
     this.gauge.record(client.slug, again.missing);
     return { ...report, repair: { window: hullOf(found.repairWindows), complete: !again.findings.drift } };
   }
 
-  private async repair(client: Client, runId: string, found: ClientDataCheck, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
+  private async repair(client: Client, runId: string, found: ClientDataCheck, checkpoint: () => Promise<void>, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
     for (const window of found.repairWindows) {
-      await this.backfillWindow.execute(client, { from: new Date(window.from), to: new Date(window.to) }, repairCursorKey(runId, window), undefined, signal);
+      await this.backfillWindow.execute(client, { from: new Date(window.from), to: new Date(window.to) }, repairCursorKey(runId, window), checkpoint, signal);
     }
     await this.tickets.flagDeleted(client.id, found.goneTickets);
     const { upstream, stored } = found.findings.contacts;
-    if (upstream !== null && upstream !== stored) await this.syncContacts.execute(client, undefined, signal);
+    if (upstream !== null && upstream !== stored) await this.syncContacts.execute(client, checkpoint, signal);
     return this.check.execute(client, signal);
   }
 }
