@@ -376,7 +376,7 @@ describe('The command-line interface, against a running service', function () {
       expect(outOfRange.code).to.equal(2);
       expect(outOfRange.stderr.trim()).to.equal('error: limit: must be at least 1');
       expect(unknownKind.code).to.equal(2);
-      expect(unknownKind.stderr).to.include("error: option '--kind <kind>' argument 'export' is invalid. Allowed choices are import, contacts-sync.");
+      expect(unknownKind.stderr).to.include("error: option '--kind <kind>' argument 'export' is invalid. Allowed choices are import, contacts-sync, reconcile, backfill.");
     });
 
     it('when a running job is cancelled, then it ends cancelled, and cancelling it again exits 2 (409)', async () => {

@@ -1,6 +1,5 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
-import type { UpdatedAtWindow } from '../../domain/jobs/job-run.js';
 import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
 import { ImportTicketsUseCase, type ImportTicketsReport } from '../import-tickets/import-tickets.use-case.js';
 import { TOKENS } from '../tokens.js';
@@ -22,12 +21,4 @@ export class BackfillWindow {
     await this.cursors.delete(client.id, checkpoint);
     return report;
   }
-}
-
-/** The window covering all of these. */
-export function hullOf(windows: UpdatedAtWindow[]): UpdatedAtWindow | null {
-  if (windows.length === 0) return null;
-  const from = windows.map((w) => w.from).sort()[0]!;
-  const to = windows.map((w) => w.to).sort().at(-1)!;
-  return { from, to };
 }

@@ -9,10 +9,10 @@ import type { StoredDataCensus, StoredTicketWindow } from '../../domain/ports/st
 import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import type { ImportSettings, ReconcileSettings } from '../settings.js';
-import { hullOf } from '../backfill/backfill-window.js';
 import { TOKENS } from '../tokens.js';
+import { hullOf } from './hull-of.js';
 import { locateMissing } from './locate-missing.js';
-import { UpstreamTicketCounts, type UpstreamTail } from './upstream-ticket-counts.js';
+import { UpstreamTicketCounts } from './upstream-ticket-counts.js';
 
 const BEGINNING_OF_TIME = new Date(0);
 const NEXT_INSTANT_MS = 1;
@@ -56,20 +56,20 @@ export class CheckClientData {
     const counted = window ? await this.countTickets(client, upstream, window) : { upstream: 0, stored: 0, window: null };
     const missingTickets = Math.max(0, counted.upstream - counted.stored);
     const gaps = counted.window && missingTickets > 0 ? await this.locate(client, upstream, counted.window, missingTickets, counted.stored) : [];
-    const messages = counted.window ? await this.compareMessages(client, counted.window, signal) : { sampled: 0, mismatched: [], gone: [], missing: 0 };
+    const messages = counted.window ? await this.compareMessages(client, counted.window, signal) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
     const contacts = await this.compareContacts(client, signal);
 
     const contactsDrift = contacts.upstream !== null && contacts.upstream !== contacts.stored;
     const findings: ReconcileFindings = {
-      drift: missingTickets > 0 || messages.mismatched.length > 0 || messages.gone.length > 0 || contactsDrift,
+      drift: missingTickets > 0 || messages.mismatchedAt.length > 0 || messages.gone.length > 0 || contactsDrift,
       tickets: { upstream: counted.upstream, stored: counted.stored, missing: missingTickets, window: hullOf(gaps), ...(gaps.length > 1 ? { windows: gaps } : {}) },
-      messages: { sampled: messages.sampled, mismatched: messages.mismatched.length + messages.gone.length },
+      messages: { sampled: messages.sampled, mismatched: messages.mismatchedAt.length + messages.gone.length },
       contacts,
     };
     return {
       findings,
       missing: { tickets: missingTickets, messages: messages.missing, contacts: Math.max(0, (contacts.upstream ?? 0) - contacts.stored) },
-      repairWindows: [...gaps, ...messages.mismatched.map((at) => ({ from: at, to: at }))],
+      repairWindows: [...gaps, ...messages.mismatchedAt.map((at) => ({ from: at, to: at }))],
       goneTickets: messages.gone,
     };
   }
@@ -86,16 +86,13 @@ export class CheckClientData {
       if (!tail) break;
       const counted = { ...window, except: tail.uuids };
       const [fromStart, stored] = await Promise.all([upstream.fresh(window.from), this.census.countTickets(client.id, counted)]);
-      if (!(await this.tailMoved(client, tail, pastCursor, upstream))) return { upstream: fromStart - tail.count, stored, window: counted };
+      const tailMoved = (await upstream.fresh(pastCursor)) !== tail.count;
+      if (!tailMoved) return { upstream: fromStart - tail.count, stored, window: counted };
     }
     throw new ReconcileNotPossibleError(`the tickets of client "${client.slug}" past its cursor keep changing faster than they can be counted: import it, then reconcile again`);
   }
 
-  private async tailMoved(client: Client, tail: UpstreamTail, pastCursor: Date, upstream: UpstreamTicketCounts): Promise<boolean> {
-    return (await upstream.fresh(pastCursor)) !== tail.count;
-  }
-
-  /** Bisection to the window holding the missing tickets: each probe sets the upstream's count from an instant against the stored one. */
+  /** Bisection to the windows holding the missing tickets: each probe sets the upstream's count from an instant against the stored one. */
   private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, missing: number, stored: number): Promise<UpdatedAtWindow[]> {
     const tailCount = window.except.length;
     return locateMissing({
@@ -111,10 +108,13 @@ export class CheckClientData {
     });
   }
 
-  /** The sampled tickets' message counts, upstream against stored; a 404 means the ticket is gone upstream. */
+  /**
+   * The sampled tickets' message counts, upstream against stored: the instants of those that
+   * differ (what a repair re-imports), and those gone upstream (their messages answer 404).
+   */
   private async compareMessages(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined) {
     const sample = await this.census.sampleTickets(client.id, window, this.settings.sampleSize);
-    const mismatched: string[] = [];
+    const mismatchedAt: string[] = [];
     const gone: string[] = [];
     let missing = 0;
     await Promise.all(
@@ -122,7 +122,7 @@ export class CheckClientData {
         try {
           const upstream = await this.tickets.countMessages(client, ticket.uuid, signal);
           if (upstream === null || upstream === ticket.messageCount) return;
-          mismatched.push(ticket.updatedAt.toISOString());
+          mismatchedAt.push(ticket.updatedAt.toISOString());
           missing += Math.max(0, upstream - ticket.messageCount);
         } catch (error) {
           if (!(error instanceof TicketGoneUpstreamError)) throw error;
@@ -130,7 +130,7 @@ export class CheckClientData {
         }
       }),
     );
-    return { sampled: sample.length, mismatched: [...new Set(mismatched)].sort(), gone, missing };
+    return { sampled: sample.length, mismatchedAt: [...new Set(mismatchedAt)].sort(), gone, missing };
   }
 
   private async compareContacts(client: Client, signal: AbortSignal | undefined): Promise<ReconcileFindings['contacts']> {

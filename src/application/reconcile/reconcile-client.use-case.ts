@@ -4,11 +4,12 @@ import type { ReconcileFindings, UpdatedAtWindow } from '../../domain/jobs/job-r
 import type { ReconcileGauge } from '../../domain/ports/reconcile-gauge.port.js';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import { repairCursorKey } from '../../domain/sync-cursor.js';
-import { BackfillWindow, hullOf } from '../backfill/backfill-window.js';
+import { BackfillWindow } from '../backfill/backfill-window.js';
 import { ImportTicketsUseCase, type ImportTicketsReport } from '../import-tickets/import-tickets.use-case.js';
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
 import { CheckClientData, type ClientDataCheck } from './check-client-data.js';
+import { hullOf } from './hull-of.js';
 
 /** A reconcile as its run asked for it. */
 export interface ReconcileRequest {
