@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     durableQueue: { boss, settings: queueSettings },
     processMetrics: true,
     webhooks: config.webhooks,
+    reconcileSample: config.reconcileSample,
   });
   if (config.webhooks.secret) {
     // The origin only: a receiver's path may carry a token of its own.

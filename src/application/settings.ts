@@ -19,3 +19,8 @@ export interface ContactsSettings {
 }
 
 export const DEFAULT_CONTACTS_SETTINGS: ContactsSettings = { deleteGuard: 0.2 };
+
+export interface ReconcileSettings {
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`), spread over the window. */
+  sampleSize: number;
+}

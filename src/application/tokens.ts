@@ -20,4 +20,7 @@ export const TOKENS = {
   ContactsSettings: Symbol('ContactsSettings'),
   WebhookDeliveryStore: Symbol('WebhookDeliveryStore'),
   WebhookSender: Symbol('WebhookSender'),
+  ReconcileSettings: Symbol('ReconcileSettings'),
+  StoredDataCensus: Symbol('StoredDataCensus'),
+  ReconcileGauge: Symbol('ReconcileGauge'),
 } as const;

@@ -74,3 +74,8 @@ export class RunAlreadyFinishedError extends AppError {
     super(`job ${id} has already finished (${status})`);
   }
 }
+
+/** A reconcile cannot count what the upstream has: it gives no `meta.total`, or the client's data moves faster than it can be counted. */
+export class ReconcileNotPossibleError extends AppError {
+  readonly code = 'reconcile_not_possible';
+}

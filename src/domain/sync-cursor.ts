@@ -7,3 +7,13 @@ export const CURSOR_KEYS = {
   /** Number of the contacts pass in progress (or last completed), to tell seen from unseen contacts. */
   contactsPass: 'contacts:pass',
 } as const;
+
+/** The checkpoint of a backfill run (its own, never `tickets:lastImportAt`): ISO-8601 `updatedAt`, deleted when the backfill ends. */
+export function backfillCursorKey(runId: string): string {
+  return `backfill:${runId}`;
+}
+
+/** The checkpoint of a reconcile's re-import of one window. */
+export function repairCursorKey(runId: string, window: { from: string; to: string }): string {
+  return `reconcile:${runId}:${window.from}/${window.to}`;
+}

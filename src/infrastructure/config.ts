@@ -45,6 +45,7 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   WEBHOOK_CONCURRENCY: positiveInt(8),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  RECONCILE_SAMPLE: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONTACTS_DELETE_GUARD: z.coerce.number({ error: SHARE }).min(0, SHARE).max(1, SHARE).default(0.2),
 });
@@ -72,6 +73,8 @@ export interface AppConfig {
   /** Which parts this process runs: the HTTP API, the job workers, or both. */
   role: 'api' | 'worker' | 'all';
   jobs: JobsConfig;
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`). */
+  reconcileSample: number;
   contacts: ContactsSettings;
   webhooks: WebhookConfig;
 }
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pageSize: 100,
     },
     role: e.ROLE,
+    reconcileSample: e.RECONCILE_SAMPLE,
     jobs: {
       workerConcurrency: e.WORKER_CONCURRENCY,
       historyDays: e.JOB_HISTORY_DAYS,

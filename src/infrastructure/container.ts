@@ -8,7 +8,11 @@ import { CheckReadinessUseCase } from '../application/health/check-readiness.use
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
+import { BackfillClientUseCase } from '../application/backfill/backfill-client.use-case.js';
+import { BackfillWindow } from '../application/backfill/backfill-window.js';
 import { ImportTicketsUseCase } from '../application/import-tickets/import-tickets.use-case.js';
+import { CheckClientData } from '../application/reconcile/check-client-data.js';
+import { ReconcileClientUseCase } from '../application/reconcile/reconcile-client.use-case.js';
 import { AbandonJobUseCase } from '../application/jobs/abandon-job.use-case.js';
 import { CancelJobUseCase } from '../application/jobs/cancel-job.use-case.js';
 import { EndRunWhenClientsFinish } from '../application/jobs/end-run-when-clients-finish.js';
@@ -21,7 +25,7 @@ import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-sta
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-run.use-case.js';
-import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings } from '../application/settings.js';
+import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings, type ReconcileSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
 import { DeliverWebhookUseCase } from '../application/webhooks/deliver-webhook.use-case.js';
@@ -45,6 +49,7 @@ import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgChangeFeed } from './pg/pg-change-feed.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
+import { PgStoredDataCensus } from './pg/pg-stored-data-census.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
 import { PrismaJobRunStore } from './prisma/prisma-job-run-store.js';
@@ -69,6 +74,8 @@ export interface ContainerSettings {
   encryption?: { current: Buffer | null; previous: Buffer[] };
   /** Also export Node's own metrics (memory, event loop, GC): the service does, an embedding host has its own. */
   processMetrics?: boolean;
+  /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`); default 20. */
+  reconcileSample?: number;
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
   /** Signed webhooks when runs and client shares finish; absent or without a secret: none are queued or sent. */
@@ -108,6 +115,8 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   });
   if (settings.processMetrics) metrics.collectProcessMetrics();
   c.registerInstance(INFRA_TOKENS.Metrics, metrics);
+  c.registerInstance(TOKENS.ReconcileGauge, metrics);
+  c.registerInstance<ReconcileSettings>(TOKENS.ReconcileSettings, { sampleSize: settings.reconcileSample ?? 20 });
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });
   c.registerInstance<ContactsSettings>(TOKENS.ContactsSettings, settings.contacts ?? DEFAULT_CONTACTS_SETTINGS);
@@ -125,6 +134,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.ChangeFeed, PgChangeFeed);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
   c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
+  c.registerSingleton(TOKENS.StoredDataCensus, PgStoredDataCensus);
 
   const webhooks = settings.webhooks?.secret ? settings.webhooks : null;
   c.registerInstance(INFRA_TOKENS.WebhookOutbox, new WebhookOutbox({ url: webhooks?.url ?? null, enabled: webhooks !== null }, clock));
@@ -166,6 +176,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   const useCases: (new (...args: never[]) => unknown)[] = [
     ImportTicketsUseCase,
     SyncContactsUseCase,
+    BackfillWindow,
+    BackfillClientUseCase,
+    CheckClientData,
+    ReconcileClientUseCase,
     StartJobUseCase,
     StartScheduledRunUseCase,
     FanOutRunUseCase,

@@ -22,11 +22,12 @@ describe('Job runs API (status, history, cancel)', () => {
     const body = await response.json();
 
     expect(response.status).to.equal(200);
-    expect(Object.keys(body).sort()).to.deep.equal(['cancelRequestedAt', 'clients', 'error', 'finishedAt', 'id', 'kind', 'requestedAt', 'slug', 'startedAt', 'stats', 'status', 'summary', 'trigger']);
+    expect(Object.keys(body).sort()).to.deep.equal(['cancelRequestedAt', 'clients', 'error', 'finishedAt', 'id', 'kind', 'params', 'requestedAt', 'slug', 'startedAt', 'stats', 'status', 'summary', 'trigger']);
     expect(body.clients).to.deep.equal({ href: `${location}/clients`, complete: true });
     expect(body.summary).to.deep.include({ clients: 1, byStatus: { queued: 0, running: 0, succeeded: 1, failed: 0, cancelled: 0 } });
     expect(body.summary.totals).to.include({ tickets: 1, messages: 0, upstreamRequests: 2 });
     expect(body).to.include({ kind: 'import', slug: 'acme', status: 'succeeded', trigger: 'manual', error: null, cancelRequestedAt: null });
+    expect(body.params).to.deep.equal({});
     expect(location).to.equal(`/api/jobs/${body.id}`);
     expect(body.stats.acme).to.include({ status: 'succeeded', pages: 1, tickets: 1, messages: 0, upstreamRequests: 2, retries: 0, rateLimited: 0, cursorBefore: null, cursorAfter: '2026-11-28T10:00:00.000Z' });
     expect(Date.parse(body.stats.acme.finishedAt)).to.be.at.least(Date.parse(body.stats.acme.startedAt));

@@ -236,6 +236,39 @@ describe('The command-line interface, against a running service', function () {
       expect(rows[0]).to.deep.equal({ tickets: '120', messages: '360' });
     });
 
+    it('when reconcile --wait finds tickets deleted from the database, then it exits 6 naming the client; reconcile --repair --wait restores them and exits 0', async () => {
+      const { id } = await seedClient('drifted', { tickets: 150, messagesPerTicket: 2, contacts: 10 });
+      expect((await cli(['import', 'drifted', '--wait'])).code).to.equal(0);
+      expect((await cli(['sync-contacts', 'drifted', '--wait'])).code).to.equal(0);
+      await sql().query(`DELETE FROM tickets WHERE id IN (SELECT id FROM tickets WHERE client_id = $1 ORDER BY upstream_updated_at OFFSET 40 LIMIT 3)`, [id]);
+
+      const found = await cli(['reconcile', 'drifted', '--wait']);
+
+      expect(found.code, found.stderr).to.equal(6);
+      expect(found.stderr).to.include('drifted').and.include('reconcile --repair');
+      expect(found.stdout).to.include('tickets 147 stored of 150 upstream, 3 missing');
+
+      const repaired = await cli(['reconcile', 'drifted', '--repair', '--wait', '--json']);
+
+      expect(repaired.code, repaired.stderr).to.equal(0);
+      expect(JSON.parse(repaired.stdout).stats.drifted.repair.complete).to.equal(true);
+      expect((await sql().query('SELECT count(*)::int AS n FROM tickets WHERE client_id = $1', [id])).rows[0].n).to.equal(150);
+    });
+
+    it('when backfill <slug> --from --wait, then it exits 0 with the window re-imported; a --from that is not a date exits 2', async () => {
+      const { id } = await seedClient('refilled', { tickets: 60, messagesPerTicket: 2 });
+      expect((await cli(['import', 'refilled', '--wait'])).code).to.equal(0);
+      await sql().query('DELETE FROM messages WHERE client_id = $1', [id]);
+
+      const result = await cli(['backfill', 'refilled', '--from', '1970-01-01T00:00:00Z', '--wait']);
+
+      expect(result.code, result.stderr).to.equal(0);
+      expect((await sql().query('SELECT count(*)::int AS n FROM messages WHERE client_id = $1', [id])).rows[0].n).to.equal(120);
+      const bad = await cli(['backfill', 'refilled', '--from', 'yesterday']);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('from');
+    });
+
     it('when import --wait runs with stderr not a terminal, then stderr has a plain line per change and stdout a summary per client', async () => {
       await seedClient('plain', { tickets: 250, messagesPerTicket: 1 });
 
@@ -343,7 +376,7 @@ describe('The command-line interface, against a running service', function () {
       expect(outOfRange.code).to.equal(2);
       expect(outOfRange.stderr.trim()).to.equal('error: limit: must be at least 1');
       expect(unknownKind.code).to.equal(2);
-      expect(unknownKind.stderr).to.include("error: option '--kind <kind>' argument 'export' is invalid. Allowed choices are import, contacts-sync.");
+      expect(unknownKind.stderr).to.include("error: option '--kind <kind>' argument 'export' is invalid. Allowed choices are import, contacts-sync, reconcile, backfill.");
     });
 
     it('when a running job is cancelled, then it ends cancelled, and cancelling it again exits 2 (409)', async () => {
@@ -416,7 +449,7 @@ describe('The command-line interface, against a running service', function () {
       const result = await runCli(['--help']);
 
       expect(result.code).to.equal(0);
-      for (const code of ['0', '1', '2', '3', '4', '5', '130']) expect(result.stdout).to.match(new RegExp(`^  ${code} +\\S`, 'm'));
+      for (const code of ['0', '1', '2', '3', '4', '5', '6', '130']) expect(result.stdout).to.match(new RegExp(`^  ${code} +\\S`, 'm'));
       expect(result.stdout).to.include('not found (404)').and.include('service unreachable');
     });
 

@@ -19,7 +19,7 @@ export function aRunView(fields: Partial<Omit<JobRunView, 'stats'>> & { stats?: 
     ? {
         clients: entries.length,
         byStatus: Object.fromEntries(CLIENT_RUN_STATUSES.map((status) => [status, entries.filter((e) => e.status === status).length])) as Record<ClientRunStatus, number>,
-        totals: Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, entries.reduce((sum, e) => sum + (e[key] ?? 0), 0)])) as Record<(typeof SUMMED_COUNTERS)[number], number>,
+        totals: Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, entries.reduce((sum, e) => sum + (typeof e[key] === 'number' ? e[key] : 0), 0)])) as Record<(typeof SUMMED_COUNTERS)[number], number>,
       }
     : null;
   return {
@@ -32,6 +32,7 @@ export function aRunView(fields: Partial<Omit<JobRunView, 'stats'>> & { stats?: 
     startedAt: '2026-11-28T10:00:01.000Z',
     finishedAt: null,
     cancelRequestedAt: null,
+    params: {},
     error: null,
     summary,
     clients: { href: '/api/jobs/6f1c9d2e-0000-4000-8000-000000000001/clients', complete: true },

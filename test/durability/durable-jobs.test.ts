@@ -151,7 +151,7 @@ describe('Durable jobs across processes (pg-boss, real child processes)', functi
     await waitFor(async () => (await runs())[0]?.stats?.acme?.listedTickets >= 1, 'a first checkpoint');
 
     // Another holder for a moment; its lease expires by itself, and the retry takes it then.
-    const { rows } = await sql().query(`UPDATE client_leases SET owner = 'another-process', expires_at = now() + interval '2 seconds' WHERE key = $1 RETURNING key`, [`import:${clientId}`]);
+    const { rows } = await sql().query(`UPDATE client_leases SET owner = 'another-process', expires_at = now() + interval '2 seconds' WHERE key = $1 RETURNING key`, [`client:${clientId}`]);
     await waitFor(async () => service.output().includes('"msg":"a lease was lost'), 'the heartbeat to find the lease lost');
     const [run] = await waitFor(allFinished, 'the run to finish after the lock was lost');
 

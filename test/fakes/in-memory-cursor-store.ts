@@ -24,6 +24,10 @@ export class InMemoryCursorStore implements CursorStore {
     return this.value(clientId, key);
   }
 
+  async delete(clientId: string, key: string): Promise<void> {
+    this.values.delete(keyOf(clientId, key));
+  }
+
   async set(clientId: string, key: string, value: string): Promise<void> {
     this.sets.push({ clientId, key, value });
     this.values.set(keyOf(clientId, key), value);

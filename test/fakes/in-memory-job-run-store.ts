@@ -2,6 +2,7 @@ import {
   CLIENT_RUN_STATUSES,
   JobRun,
   SUMMED_COUNTERS,
+  canonicalParams,
   queuedClientStats,
   type ClientRunEntry,
   type ClientRunFilter,
@@ -12,6 +13,7 @@ import {
   type JobKind,
   type JobRunFields,
   type JobRunFilter,
+  type JobRunParams,
   type JobTrigger,
   type RunSummary,
 } from '../../src/domain/jobs/job-run.js';
@@ -87,13 +89,14 @@ export class InMemoryJobRunStore implements JobRunStore {
     return [...this.runs.keys()];
   }
 
-  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun> {
-    const queued = [...this.runs.values()].find(({ run }) => run.kind === kind && run.slug === slug && run.status === 'queued');
+  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger, params: JobRunParams = {}): Promise<QueuedRun> {
+    const wanted = JSON.stringify(canonicalParams(params));
+    const queued = [...this.runs.values()].find(({ run }) => run.kind === kind && run.slug === slug && run.status === 'queued' && JSON.stringify(canonicalParams(run.params)) === wanted);
     if (queued) {
       queued.run.lastRequestedAt = this.now();
       return { run: new JobRun(structuredClone(queued.run)), coalesced: true };
     }
-    return { run: this.seed({ kind, slug, trigger }), coalesced: false };
+    return { run: this.seed({ kind, slug, trigger, params: canonicalParams(params) }), coalesced: false };
   }
 
   async findById(id: string): Promise<JobRun | null> {
@@ -148,7 +151,7 @@ export class InMemoryJobRunStore implements JobRunStore {
     for (const id of ids) {
       if (!this.runs.get(id)?.clients.size) continue;
       const entries = this.entries(id);
-      const totals = Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, entries.reduce((sum, e) => sum + (e.stats[key] ?? 0), 0)])) as RunSummary['totals'];
+      const totals = Object.fromEntries(SUMMED_COUNTERS.map((key) => [key, entries.reduce((sum, e) => sum + (typeof e.stats[key] === 'number' ? e.stats[key] : 0), 0)])) as RunSummary['totals'];
       found.set(id, { ...(await this.tally(id)), totals });
     }
     return found;
@@ -212,10 +215,11 @@ export class InMemoryJobRunStore implements JobRunStore {
     return deleted;
   }
 
-  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {
+  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string, params: JobRunParams = {}): Promise<string | null> {
+    const wanted = JSON.stringify(canonicalParams(params));
     for (const [id, { run, clients }] of this.runs) {
       const entry = clients.get(slug)?.stats;
-      if (id !== exceptRunId && run.kind === kind && entry?.status === 'succeeded' && entry.startedAt && Date.parse(entry.startedAt) >= since.getTime()) return id;
+      if (id !== exceptRunId && run.kind === kind && JSON.stringify(canonicalParams(run.params)) === wanted && entry?.status === 'succeeded' && entry.startedAt && Date.parse(entry.startedAt) >= since.getTime()) return id;
     }
     return null;
   }

@@ -49,6 +49,9 @@ interface ClientData {
  */
 export class InMemoryTicketSource implements TicketSource {
   readonly requests: TicketSourceRequest[] = [];
+  /** countMessages calls, answered at once (never held). */
+  readonly messageCountRequests: { clientId: string; ticketUuid: string }[] = [];
+  onCountMessages: ((request: { client: Client; ticketUuid: string }) => void | Promise<void>) | undefined;
   onListTickets: ListTicketsHook | undefined;
   onListMessages: ListMessagesHook | undefined;
   /** Requests it matches are held open, after their hook ran, until the test releases or fails them. */
@@ -155,6 +158,15 @@ export class InMemoryTicketSource implements TicketSource {
     const answer = page(matching, query).map(clone);
     request.answered = answer.map((t) => t.uuid);
     return { items: answer, total: matching.length };
+  }
+
+  async countMessages(client: Client, ticketUuid: string, signal?: AbortSignal): Promise<number | null> {
+    if (signal?.aborted) return this.refuse(signal);
+    this.messageCountRequests.push({ clientId: client.id, ticketUuid });
+    await this.onCountMessages?.({ client, ticketUuid });
+    const data = this.of(client.id);
+    if (data.gone.has(ticketUuid) || !data.tickets.has(ticketUuid)) throw new TicketGoneUpstreamError(ticketUuid);
+    return data.messages.get(ticketUuid)?.length ?? 0;
   }
 
   async listMessages(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<Message[]> {

@@ -6,13 +6,16 @@ export type SaveHook = (request: { clientId: string; entries: TicketWithMessages
 
 interface ClientData {
   tickets: Map<string, Ticket>;
-  /** Message id → message; a message is inserted once (later inserts of the same id are ignored). */
+  /** Uuids of the tickets flagged deleted upstream (`deleted_at`). */
+  deleted: Set<string>;
+  /** Message id → message. */
   messages: Map<string, Message>;
 }
 
 /**
- * Stored tickets and messages per client: tickets upserted by uuid, messages inserted by id
- * (append-only, duplicates ignored), a save applied all at once or not at all. Every save and
+ * Stored tickets and messages per client: tickets upserted by uuid (flagged deleted when saved
+ * `deletedUpstream`, unflagged otherwise), messages upserted by id, a save applied all at once
+ * or not at all. Every save and
  * findStates is recorded.
  */
 export class InMemoryTicketStore implements TicketStore {
@@ -31,6 +34,21 @@ export class InMemoryTicketStore implements TicketStore {
 
   tickets(clientId: string): Ticket[] {
     return [...this.of(clientId).tickets.values()].map((t) => structuredClone(t));
+  }
+
+  /** Whether the ticket is flagged deleted upstream (`deleted_at` set). */
+  isDeleted(clientId: string, uuid: string): boolean {
+    return this.of(clientId).deleted.has(uuid);
+  }
+
+  /** Removes rows behind the service's back, as a hand-written DELETE would. */
+  lose(clientId: string, ticketUuids: string[], messageIds: string[] = []): void {
+    const data = this.of(clientId);
+    for (const uuid of ticketUuids) {
+      data.tickets.delete(uuid);
+      for (const [id, m] of data.messages) if (m.ticketUuid === uuid) data.messages.delete(id);
+    }
+    for (const id of messageIds) data.messages.delete(id);
   }
 
   ticket(clientId: string, uuid: string): Ticket | undefined {
@@ -59,7 +77,7 @@ export class InMemoryTicketStore implements TicketStore {
       const ticket = data.tickets.get(uuid);
       if (!ticket) continue;
       const messageCount = [...data.messages.values()].filter((m) => m.ticketUuid === uuid).length;
-      states.set(uuid, { updatedAt: new Date(ticket.updatedAt), messageCount });
+      states.set(uuid, { updatedAt: new Date(ticket.updatedAt), messageCount, deleted: data.deleted.has(uuid) });
     }
     return states;
   }
@@ -71,13 +89,20 @@ export class InMemoryTicketStore implements TicketStore {
     this.apply(clientId, copy);
   }
 
+  async flagDeleted(clientId: string, ticketUuids: string[]): Promise<void> {
+    const data = this.of(clientId);
+    for (const uuid of ticketUuids) if (data.tickets.has(uuid)) data.deleted.add(uuid);
+  }
+
   private apply(clientId: string, entries: TicketWithMessages[]): void {
     const data = this.of(clientId);
-    for (const { ticket, messages } of entries) {
+    for (const { ticket, messages, deletedUpstream } of entries) {
       data.tickets.set(ticket.uuid, structuredClone(ticket));
+      if (deletedUpstream) data.deleted.add(ticket.uuid);
+      else data.deleted.delete(ticket.uuid);
       for (const message of messages ?? []) {
         if (message.ticketUuid !== ticket.uuid) continue;
-        if (!data.messages.has(message.id)) data.messages.set(message.id, structuredClone(message));
+        data.messages.set(message.id, structuredClone(message));
       }
     }
   }
@@ -85,7 +110,7 @@ export class InMemoryTicketStore implements TicketStore {
   private of(clientId: string): ClientData {
     let data = this.data.get(clientId);
     if (!data) {
-      data = { tickets: new Map(), messages: new Map() };
+      data = { tickets: new Map(), messages: new Map(), deleted: new Set() };
       this.data.set(clientId, data);
     }
     return data;

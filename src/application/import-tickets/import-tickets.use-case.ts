@@ -43,6 +43,22 @@ interface Settled {
 }
 
 const BEGINNING_OF_TIME = new Date(0);
+
+/**
+ * What an import walks. The default is the client's incremental import; a backfill (and a
+ * reconcile's repair) walks a window of its own, with a checkpoint of its own, fetching every
+ * listed ticket's messages again.
+ */
+export interface ImportScope {
+  /** Where the walk starts when its checkpoint holds nothing yet. */
+  from: Date;
+  /** Inclusive end: tickets updated later are left to the incremental import. Null: no end. */
+  to: Date | null;
+  /** The `sync_cursors` key of the walk's checkpoint. */
+  cursorKey: string;
+  /** Fetch the messages of every listed ticket from their first page, changed or not, restoring rows lost or altered in the database. */
+  refetchAll: boolean;
+}
 /** Tickets in hand at once, in pages of the listing: two let the next page's fetches start while the last of this one's finish. */
 const OPEN_PAGES = 2;
 
@@ -63,10 +79,10 @@ export class ImportTicketsUseCase {
     @inject(TOKENS.ImportSettings) private readonly settings: ImportSettings,
   ) {}
 
-  async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}, signal?: AbortSignal): Promise<ImportTicketsReport> {
-    const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
+  async execute(client: Client, onProgress: (report: ImportTicketsReport) => Promise<void> = async () => {}, signal?: AbortSignal, scope: ImportScope = this.incremental()): Promise<ImportTicketsReport> {
+    const cursor = await this.cursors.get(client.id, scope.cursorKey);
     const report: ImportTicketsReport = { pages: 0, tickets: 0, messages: 0, skippedTickets: 0, listedTickets: 0, expectedTickets: null, cursorBefore: cursor, cursorAfter: cursor };
-    const keyset = new TicketKeyset(cursor ? new Date(cursor) : (this.settings.importStartAt ?? BEGINNING_OF_TIME), this.settings.pageSize);
+    const keyset = new TicketKeyset(cursor ? new Date(cursor) : scope.from, this.settings.pageSize);
     const prefix = new StoredPrefix();
     const versions = new OpenVersions();
     const open = new Admission(OPEN_PAGES * this.settings.pageSize);
@@ -83,25 +99,27 @@ export class ImportTicketsUseCase {
     // one is being told collapse into one more, with the numbers as they are by then.
     const progress = new WriteBatcher<ImportTicketsReport>(() => onProgress(report), stopWith);
     const writes = new WriteBatcher<Settled>(async (batch) => {
-      await this.storeAndCheckpoint(client, batch, prefix, versions, report);
+      await this.storeAndCheckpoint(client, batch, prefix, versions, report, scope.cursorKey);
       open.release(batch.filter((settled) => settled.entry).length);
       progress.add(report);
     }, stopWith, this.settings.pageSize);
     const fetching = new Set<Promise<void>>();
 
     try {
-      for await (const tickets of this.pagesOf(client, keyset, report, stop.signal)) {
+      for await (const tickets of this.pagesOf(client, keyset, scope.to, report, stop.signal)) {
         const stored = await this.store.findStates(client.id, tickets.map((t) => t.uuid));
         for (const ticket of tickets) {
           const position = prefix.listed(ticket);
           const state = stored.get(ticket.uuid);
-          if (state?.updatedAt.getTime() === ticket.updatedAt.getTime()) {
+          // A ticket flagged deleted is fetched again when listed: its messages answering clears the flag.
+          if (!scope.refetchAll && state && !state.deleted && state.updatedAt.getTime() === ticket.updatedAt.getTime()) {
             writes.add({ position, entry: null });
             continue;
           }
           await open.admit(stop.signal);
           versions.opened(ticket.uuid);
-          const fetch = this.fetchNewMessages(client, ticket, state, report, stop.signal).then((messages) => writes.add({ position, entry: { ticket, messages } }), stopWith);
+          const from = scope.refetchAll ? undefined : state;
+          const fetch = this.fetchNewMessages(client, ticket, from, report, stop.signal).then((entry) => writes.add({ position, entry }), stopWith);
           fetching.add(fetch);
           void fetch.finally(() => fetching.delete(fetch));
         }
@@ -120,14 +138,21 @@ export class ImportTicketsUseCase {
     return report;
   }
 
-  /** The listing, page by page, keyset-walked; the next page is listed while the last of this one's messages load. */
-  private async *pagesOf(client: Client, keyset: TicketKeyset, report: ImportTicketsReport, signal: AbortSignal): AsyncGenerator<Ticket[]> {
+  /** The scope of the client's incremental import: from its cursor (else IMPORT_START_AT, else the beginning), no end. */
+  private incremental(): ImportScope {
+    return { from: this.settings.importStartAt ?? BEGINNING_OF_TIME, to: null, cursorKey: CURSOR_KEYS.ticketsLastImportAt, refetchAll: false };
+  }
+
+  /** The listing, page by page, keyset-walked up to `to`; the next page is listed while the last of this one's messages load. */
+  private async *pagesOf(client: Client, keyset: TicketKeyset, to: Date | null, report: ImportTicketsReport, signal: AbortSignal): AsyncGenerator<Ticket[]> {
     for (let more = true; more; ) {
       const listed: ListedPage<Ticket> = await this.tickets.listTickets(client, keyset.query(), signal);
       if (report.pages === 0) report.expectedTickets = listed.total;
       report.pages += 1;
-      const fresh = keyset.advance(listed.items);
-      more = !keyset.done;
+      const walked = keyset.advance(listed.items);
+      const fresh = to ? walked.filter((t) => t.updatedAt <= to) : walked;
+      // Past `to` once the walk resumes after it: the listing is sorted by updatedAt.
+      more = !keyset.done && !(to && keyset.query().updatedAtFrom > to);
       // The next page is asked for once this page's message requests are queued, so it goes out
       // behind them: at a low rate limit it never spends budget on tickets a crash would lose.
       yield fresh;
@@ -135,7 +160,7 @@ export class ImportTicketsUseCase {
   }
 
   /** One write for the tickets that completed together, then the cursor over the stored prefix of the listing. */
-  private async storeAndCheckpoint(client: Client, batch: Settled[], prefix: StoredPrefix, versions: OpenVersions, report: ImportTicketsReport): Promise<void> {
+  private async storeAndCheckpoint(client: Client, batch: Settled[], prefix: StoredPrefix, versions: OpenVersions, report: ImportTicketsReport, cursorKey: string): Promise<void> {
     const completed = batch.flatMap((settled) => (settled.entry ? [settled.entry] : []));
     // A version older than one already written is settled without a write: the ticket is stored, newer.
     const entries = versions.worthWriting(completed);
@@ -148,27 +173,28 @@ export class ImportTicketsUseCase {
     const newest = prefix.advance();
     if (newest && (!report.cursorAfter || newest > new Date(report.cursorAfter))) {
       report.cursorAfter = newest.toISOString();
-      await this.cursors.set(client.id, CURSOR_KEYS.ticketsLastImportAt, report.cursorAfter);
+      await this.cursors.set(client.id, cursorKey, report.cursorAfter);
     }
   }
 
   /**
    * Messages are append-only, so pages already stored in full need no refetch: start at the
-   * page holding the first message not yet stored.
+   * page holding the first message not yet stored (the first page when `stored` is not given).
+   * A 404 means the ticket was deleted upstream: it is stored as listed, flagged deleted.
    */
-  private async fetchNewMessages(client: Client, ticket: Ticket, stored: StoredTicketState | undefined, report: ImportTicketsReport, signal: AbortSignal): Promise<Message[]> {
+  private async fetchNewMessages(client: Client, ticket: Ticket, stored: StoredTicketState | undefined, report: ImportTicketsReport, signal: AbortSignal): Promise<TicketWithMessages> {
     const limit = this.settings.pageSize;
     const messages: Message[] = [];
     try {
       for (let page = Math.floor((stored?.messageCount ?? 0) / limit) + 1; ; page += 1) {
         const items = await this.tickets.listMessages(client, ticket.uuid, { page, limit }, signal);
         messages.push(...items);
-        if (items.length < limit) return messages;
+        if (items.length < limit) return { ticket, messages };
       }
     } catch (error) {
       if (!(error instanceof TicketGoneUpstreamError)) throw error;
       report.skippedTickets += 1;
-      return [];
+      return { ticket, messages: [], deletedUpstream: true };
     }
   }
 }

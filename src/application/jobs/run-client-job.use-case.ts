@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { RunCancelledError } from '../../domain/errors.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
-import { isClientFinished, queuedClientStats, resumedClientStats, type ClientRunStats, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
+import { isClientFinished, queuedClientStats, resumedClientStats, type ClientRunStats, type JobRun } from '../../domain/jobs/job-run.js';
 import type { ChangeFeed } from '../../domain/ports/change-feed.port.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { ClientRepository } from '../../domain/ports/client-repository.port.js';
@@ -10,7 +10,9 @@ import type { Clock } from '../../domain/ports/clock.port.js';
 import type { JobRunStore } from '../../domain/ports/job-run-store.port.js';
 import type { Logger } from '../../domain/ports/logger.port.js';
 import type { UpstreamUsage } from '../../domain/ports/upstream-usage.port.js';
+import { BackfillClientUseCase } from '../backfill/backfill-client.use-case.js';
 import { ImportTicketsUseCase } from '../import-tickets/import-tickets.use-case.js';
+import { ReconcileClientUseCase } from '../reconcile/reconcile-client.use-case.js';
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
@@ -22,8 +24,9 @@ const WAIT_WATCH_MS = 1000;
 type ClientWork = Omit<ClientRunStats, 'status' | 'upstreamRequests' | 'retries' | 'rateLimited' | 'error' | 'startedAt' | 'finishedAt' | 'coveredBy'>;
 
 /**
- * One client's share of a run: import its tickets or sync its contacts under the client's
- * lock (never two runs of a kind on one client at once), recording its progress at every
+ * One client's share of a run: import its tickets, sync its contacts, reconcile or backfill
+ * it, under the client's lock (never two runs of one client at once, whatever their kinds:
+ * a backfill and an import of one client would write the same rows), recording its progress at every
  * checkpoint. The work is skipped when a run that started after this run's latest trigger has
  * already done it (so any number of triggers while a client is busy cost one follow-up), or
  * when the client was deleted or deactivated meanwhile. A cancel stops it at its next
@@ -45,6 +48,8 @@ export class RunClientJobUseCase {
     @inject(ImportTicketsUseCase) private readonly importTickets: ImportTicketsUseCase,
     @inject(SyncContactsUseCase) private readonly syncContacts: SyncContactsUseCase,
     @inject(EndRunWhenClientsFinish) private readonly endRun: EndRunWhenClientsFinish,
+    @inject(ReconcileClientUseCase) private readonly reconcile: ReconcileClientUseCase,
+    @inject(BackfillClientUseCase) private readonly backfill: BackfillClientUseCase,
   ) {}
 
   async execute(job: ClientJob, signal?: AbortSignal): Promise<void> {
@@ -54,7 +59,7 @@ export class RunClientJobUseCase {
       if (!run || run.finished) return;
       await this.runs.saveClientStats(run.id, job.slug, { ...queuedClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
     } else {
-      await this.lock.runExclusive(`${job.kind}:${client.id}`, (lockLost) => this.process(job.runId, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
+      await this.lock.runExclusive(clientLockKey(client.id), (lockLost) => this.process(job.runId, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
     }
     await this.endRun.execute(job.runId);
   }
@@ -74,7 +79,7 @@ export class RunClientJobUseCase {
     // Null: cancelled between the read above and now, and it must not start.
     const started = await this.runs.markRunning(run.id);
     if (!started) return;
-    const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, started.lastRequestedAt, run.id);
+    const coveredBy = await this.runs.findRunCoveringClient(run.kind, client.slug, started.lastRequestedAt, run.id, run.params);
     if (coveredBy) {
       await this.runs.saveClientStats(run.id, client.slug, { ...queuedClientStats(), status: 'succeeded', coveredBy });
       return;
@@ -121,23 +126,26 @@ export class RunClientJobUseCase {
       void record('running').catch(() => {});
     }, WAIT_WATCH_MS);
     watch.unref?.();
-    // What this attempt stored so far and has already announced downstream.
-    const announced = { tickets: 0, messages: 0, contacts: 0 };
+    // What this attempt stored so far and has already announced downstream. A reconcile's
+    // `tickets`, `messages` and `contacts` are its findings, not counts: it announces its cursor.
+    const announced: { tickets: number; messages: number; contacts: number; cursor?: string | null } = { tickets: 0, messages: 0, contacts: 0 };
     const announce = async () => {
-      const stored = { tickets: latest?.tickets ?? 0, messages: latest?.messages ?? 0, contacts: latest?.contacts ?? 0 };
+      const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+      const baseline = announced.cursor !== undefined ? announced.cursor : (latest?.cursorBefore ?? null);
+      const stored = { tickets: count(latest?.tickets), messages: count(latest?.messages), contacts: count(latest?.contacts), cursor: latest?.cursorAfter ?? baseline };
       const change = { tickets: stored.tickets - announced.tickets, messages: stored.messages - announced.messages, contacts: stored.contacts - announced.contacts };
-      if (change.tickets + change.messages + change.contacts === 0) return;
+      if (change.tickets + change.messages + change.contacts === 0 && stored.cursor === baseline) return;
       Object.assign(announced, stored);
       // A hint to listeners, never a reason to fail the work: the rows carry their change positions.
       await this.changes
-        .announce({ clientId: client.id, slug: client.slug, kind: run.kind, runId: run.id, ...change, cursor: latest?.cursorAfter ?? null })
+        .announce({ clientId: client.id, slug: client.slug, kind: run.kind, runId: run.id, ...change, cursor: stored.cursor })
         .catch((error: unknown) => log.warn({ err: describeError(error) }, 'stored changes could not be announced'));
     };
 
     try {
       log.info({ resumed: Boolean(previous?.startedAt) }, 'client run started');
       await record('running');
-      latest = await this.perform(run.kind, client, signal, async (report) => {
+      latest = await this.perform(run, client, signal, async (report) => {
         latest = { ...report };
         const [{ stopRequested }] = await Promise.all([record('running'), announce()]);
         if (stopRequested) throw new RunCancelledError();
@@ -165,7 +173,21 @@ export class RunClientJobUseCase {
     }
   }
 
-  private perform(kind: JobKind, client: Client, signal: AbortSignal, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
-    return kind === 'import' ? this.importTickets.execute(client, onProgress, signal) : this.syncContacts.execute(client, onProgress, signal);
+  private perform(run: JobRun, client: Client, signal: AbortSignal, onProgress: (report: ClientWork) => Promise<void>): Promise<ClientWork> {
+    switch (run.kind) {
+      case 'import':
+        return this.importTickets.execute(client, onProgress, signal);
+      case 'contacts-sync':
+        return this.syncContacts.execute(client, onProgress, signal);
+      case 'reconcile':
+        return this.reconcile.execute(client, { runId: run.id, repair: run.params.repair === true }, (report) => onProgress({ pages: 0, cursorBefore: null, cursorAfter: null, ...report }), signal);
+      case 'backfill':
+        return this.backfill.execute(client, { runId: run.id, params: run.params }, onProgress, signal);
+    }
   }
+}
+
+/** One lock per client, whatever the kind of run. */
+export function clientLockKey(clientId: string): string {
+  return `client:${clientId}`;
 }

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { JobKind, JobRun, JobTrigger } from '../../domain/jobs/job-run.js';
+import { canonicalParams, type JobKind, type JobRun, type JobRunParams, type JobTrigger } from '../../domain/jobs/job-run.js';
 import type { JobRunStore, QueuedRun } from '../../domain/ports/job-run-store.port.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.port.js';
 import { CombinedCalls } from '../shared/combined-calls.js';
@@ -11,8 +11,9 @@ export interface StartJobResult {
 }
 
 /**
- * Accepts a trigger: records a queued run and schedules it. A trigger for a kind and slug that
- * already has a queued run joins that run instead (no scheduling: the fast path when triggers
+ * Accepts a trigger: records a queued run (with its parameters: a backfill's window, a
+ * reconcile's repair) and schedules it. A trigger for a kind, slug and parameters that
+ * already have a queued run joins that run instead (no scheduling: the fast path when triggers
  * pour in). Concurrent triggers for the same kind and slug share one statement — each is
  * answered by a write made after it arrived, but they no longer queue one by one on the run's
  * row lock.
@@ -26,8 +27,9 @@ export class StartJobUseCase {
     @inject(TOKENS.JobScheduler) private readonly scheduler: JobScheduler,
   ) {}
 
-  async execute(kind: JobKind, slug: string, trigger: JobTrigger = 'manual'): Promise<StartJobResult> {
-    const { result, first } = await this.enqueues.call(JSON.stringify([kind, slug, trigger]), () => this.runs.enqueue(kind, slug, trigger));
+  async execute(kind: JobKind, slug: string, trigger: JobTrigger = 'manual', params: JobRunParams = {}): Promise<StartJobResult> {
+    const asked = canonicalParams(params);
+    const { result, first } = await this.enqueues.call(JSON.stringify([kind, slug, trigger, asked]), () => this.runs.enqueue(kind, slug, trigger, asked));
     // Of the triggers one statement answered, the first created the run (when it did); the others joined it.
     const coalesced = result.coalesced || !first;
     if (!coalesced) await this.scheduler.scheduleRun(result.run);

@@ -1,5 +1,57 @@
-export const JOB_KINDS = ['import', 'contacts-sync'] as const;
+export const JOB_KINDS = ['import', 'contacts-sync', 'reconcile', 'backfill'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/** The kinds a cron can start (IMPORT_CRON, CONTACTS_SYNC_CRON). */
+export const RECURRING_JOB_KINDS = ['import', 'contacts-sync'] as const satisfies readonly JobKind[];
+export type RecurringJobKind = (typeof RECURRING_JOB_KINDS)[number];
+
+/**
+ * What a run was asked to do beyond its kind and slug, stored with it (`job_runs.params`) so a
+ * resumed run knows it: a backfill's window, a reconcile's `repair`. Triggers coalesce only
+ * onto a queued run with the same parameters.
+ */
+export interface JobRunParams {
+  /** Backfill: ISO-8601, inclusive. */
+  from?: string;
+  /** Backfill: ISO-8601, inclusive; absent = the client's cursor as the backfill starts. */
+  to?: string;
+  /** Reconcile: re-import what drifted, then check again. */
+  repair?: boolean;
+}
+
+/** The parameters as stored and compared: only those given, in one key order, `repair` only when true. */
+export function canonicalParams(params: JobRunParams = {}): JobRunParams {
+  return {
+    ...(params.from !== undefined ? { from: params.from } : {}),
+    ...(params.to !== undefined ? { to: params.to } : {}),
+    ...(params.repair ? { repair: true } : {}),
+  };
+}
+
+/** A window of `updatedAt`, both ends inclusive, ISO-8601. */
+export interface UpdatedAtWindow {
+  from: string;
+  to: string;
+}
+
+/** What a reconcile found for one client (its stats, and what `reconcile.drift_detected` tells). */
+export interface ReconcileFindings {
+  drift: boolean;
+  /** Upstream vs stored tickets updated in [IMPORT_START_AT or the beginning, the cursor]; `window`: where the missing ones are. */
+  tickets: {
+    upstream: number;
+    stored: number;
+    missing: number;
+    /** Covers every missing ticket; null when none is missing. */
+    window: UpdatedAtWindow | null;
+    /** When the missing tickets lie in separate stretches: each of them (within `window`). */
+    windows?: UpdatedAtWindow[];
+  };
+  /** Sampled tickets whose upstream message count differs from the stored one. */
+  messages: { sampled: number; mismatched: number };
+  /** Upstream `meta.total` vs stored contacts not deleted. */
+  contacts: { upstream: number | null; stored: number };
+}
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -28,8 +80,10 @@ export interface ClientRunStats {
   startedAt?: string;
   finishedAt?: string;
   pages: number;
-  tickets?: number;
-  messages?: number;
+  /** Imports and backfills: tickets stored; reconciles: the ticket counts compared (ReconcileFindings). */
+  tickets?: number | ReconcileFindings['tickets'];
+  /** Imports and backfills: messages stored; reconciles: the sampled message counts compared. */
+  messages?: number | ReconcileFindings['messages'];
   skippedTickets?: number;
   /** Imports: tickets walked so far, changed or not; heads for `expectedTickets`. */
   listedTickets?: number;
@@ -37,7 +91,8 @@ export interface ClientRunStats {
   expectedTickets?: number | null;
   /** Contacts syncs: contacts left in the pass as the work began (an estimate; null: no count); `contacts` heads for it. */
   expectedContacts?: number | null;
-  contacts?: number;
+  /** Contacts syncs: contacts stored; reconciles: the contact counts compared. */
+  contacts?: number | ReconcileFindings['contacts'];
   tags?: number;
   deletedContacts?: number;
   /** Contacts syncs: contacts the completed pass found missing but did not mark deleted (CONTACTS_DELETE_GUARD held them). */
@@ -54,6 +109,10 @@ export interface ClientRunStats {
   waitingForBudgetSince?: string;
   /** Set when a later-started run of this client already did the work this run was asked for. */
   coveredBy?: string;
+  /** Reconciles: whether anything was found missing or different (then `tickets`, `messages`, `contacts` say what). */
+  drift?: boolean;
+  /** Reconciles with repair of a client with drift: the window re-imported, and whether the check after it found nothing missing. */
+  repair?: { window: UpdatedAtWindow | null; complete: boolean };
 }
 
 /** One client's share of a run, as listed. */
@@ -108,7 +167,16 @@ export function queuedClientStats(): ClientRunStats {
  */
 export function resumedClientStats(previous: ClientRunStats | null, attempt: ClientRunStats): ClientRunStats {
   if (!previous?.startedAt) return attempt;
-  const summed = Object.fromEntries(SUMMED_COUNTERS.flatMap((key) => (previous[key] === undefined && attempt[key] === undefined ? [] : [[key, (previous[key] ?? 0) + (attempt[key] ?? 0)]])));
+  // A reconcile's `tickets`, `messages` and `contacts` are findings, not counters: the latest attempt's stand.
+  const summed = Object.fromEntries(
+    SUMMED_COUNTERS.flatMap((key) => {
+      const [before, now] = [previous[key], attempt[key]];
+      if (before === undefined && now === undefined) return [];
+      if (typeof before === 'object' || typeof now === 'object') return [[key, now]];
+      return [[key, (before ?? 0) + (now ?? 0)]];
+    }),
+  );
+  const walked = (value: ClientRunStats['contacts']) => (typeof value === 'number' ? value : undefined);
   const expected = (walkedBefore: number | undefined, expectedNow: number | null | undefined) =>
     expectedNow === undefined ? undefined : expectedNow === null ? null : (walkedBefore ?? 0) + expectedNow;
   // An attempt stopped before its first checkpoint never learned the cursor it started from; as
@@ -120,7 +188,7 @@ export function resumedClientStats(previous: ClientRunStats | null, attempt: Cli
     startedAt: previous.startedAt,
     cursorBefore: reported ? previous.cursorBefore : attempt.cursorBefore,
     ...(attempt.expectedTickets !== undefined ? { expectedTickets: expected(previous.listedTickets, attempt.expectedTickets) } : {}),
-    ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(previous.contacts, attempt.expectedContacts) } : {}),
+    ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(walked(previous.contacts), attempt.expectedContacts) } : {}),
   };
 }
 
@@ -144,6 +212,8 @@ export interface JobRunFields {
   error: string | null;
   /** When the run was cancelled; clients still working stop at their next checkpoint. */
   cancelRequestedAt: Date | null;
+  /** What the run was asked to do beyond its kind and slug; absent = none. */
+  params?: JobRunParams;
 }
 
 /** A run of a job over one client or all of them, and the rules of its life. */
@@ -160,6 +230,7 @@ export class JobRun implements JobRunFields {
   readonly stats: Record<string, ClientRunStats>;
   readonly error: string | null;
   readonly cancelRequestedAt: Date | null;
+  readonly params: JobRunParams;
 
   constructor(fields: JobRunFields) {
     this.id = fields.id;
@@ -174,6 +245,7 @@ export class JobRun implements JobRunFields {
     this.stats = fields.stats;
     this.error = fields.error;
     this.cancelRequestedAt = fields.cancelRequestedAt;
+    this.params = canonicalParams(fields.params);
   }
 
   get finished(): boolean {

@@ -1,4 +1,4 @@
-/** Mutual exclusion per key, so one client is never processed by two runs of a kind at once. */
+/** Mutual exclusion per key, so one client is never processed by two runs at once, whatever their kinds. */
 export interface ClientLock {
   /**
    * Waits for the lock of `key`, then runs `work` holding it. `work` receives a signal that

@@ -2,4 +2,6 @@
 export interface CursorStore {
   get(clientId: string, key: string): Promise<string | null>;
   set(clientId: string, key: string, value: string): Promise<void>;
+  /** Forgets a cursor (a backfill's checkpoint once it is done); nothing happens when there is none. */
+  delete(clientId: string, key: string): Promise<void>;
 }

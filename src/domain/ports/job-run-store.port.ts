@@ -1,4 +1,4 @@
-import type { ClientRunEntry, ClientRunFilter, ClientRunStats, ClientTally, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobTrigger, RunSummary } from '../jobs/job-run.js';
+import type { ClientRunEntry, ClientRunFilter, ClientRunStats, ClientTally, FinishedJobStatus, JobKind, JobRun, JobRunFilter, JobRunParams, JobTrigger, RunSummary } from '../jobs/job-run.js';
 
 export interface QueuedRun {
   run: JobRun;
@@ -18,8 +18,11 @@ export interface RunTarget {
  * checkpoint writes that client's row only, whatever the size of the run.
  */
 export interface JobRunStore {
-  /** Creates a queued run, or joins the one already queued for the same kind and slug (moving its `lastRequestedAt` to now). */
-  enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun>;
+  /**
+   * Creates a queued run, or joins the one already queued for the same kind, slug and
+   * parameters (moving its `lastRequestedAt` to now): two backfills of different windows stay two runs.
+   */
+  enqueue(kind: JobKind, slug: string, trigger: JobTrigger, params?: JobRunParams): Promise<QueuedRun>;
   findById(id: string): Promise<JobRun | null>;
   /** Newest first. */
   list(filter: JobRunFilter): Promise<JobRun[]>;
@@ -55,10 +58,11 @@ export interface JobRunStore {
    */
   requestCancel(id: string): Promise<JobRun | null>;
   /**
-   * The run (other than `exceptRunId`) in which this client's work of that kind succeeded having
-   * started at or after `since`: it already covers a trigger made at `since`. Null if none.
+   * The run (other than `exceptRunId`) in which this client's work of that kind and those
+   * parameters succeeded having started at or after `since`: it already covers a trigger made
+   * at `since`. Null if none.
    */
-  findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null>;
+  findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string, params?: JobRunParams): Promise<string | null>;
   /** The database's clock: it orders runs across processes whose own clocks may disagree. */
   currentTime(): Promise<Date>;
   /** Deletes finished runs requested before `before` (with their clients); returns how many. */

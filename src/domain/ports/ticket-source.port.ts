@@ -21,6 +21,12 @@ export interface TicketPageQuery {
 export interface TicketSource {
   listTickets(client: Client, query: TicketPageQuery, signal?: AbortSignal): Promise<ListedPage<Ticket>>;
 
+  /**
+   * The upstream's count of a ticket's messages (`meta.total` of a one-item page: one cheap
+   * request); null when it gives no count. Throws TicketGoneUpstreamError like listMessages.
+   */
+  countMessages(client: Client, ticketUuid: string, signal?: AbortSignal): Promise<number | null>;
+
   /** Throws TicketGoneUpstreamError when the ticket no longer exists upstream. */
   listMessages(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<Message[]>;
 }

@@ -29,10 +29,17 @@ export interface Message {
 export interface StoredTicketState {
   updatedAt: Date;
   messageCount: number;
+  /** Flagged deleted upstream (`deleted_at`): its messages answered 404. */
+  deleted: boolean;
 }
 
 /** A ticket ready to be written; `messages` is null when they were not fetched (ticket unchanged). */
 export interface TicketWithMessages {
   ticket: Ticket;
   messages: Message[] | null;
+  /**
+   * Its messages answered 404: the ticket was deleted upstream (`deleted_at` is set). A ticket
+   * written with its messages fetched (`messages` not null, this absent) has `deleted_at` cleared.
+   */
+  deletedUpstream?: boolean;
 }

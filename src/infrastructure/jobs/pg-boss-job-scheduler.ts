@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { RunTarget } from '../../domain/ports/job-run-store.port.js';
 import type { ClientJob } from '../../domain/jobs/client-job.js';
-import { JOB_KINDS, type JobKind, type JobRun } from '../../domain/jobs/job-run.js';
+import { RECURRING_JOB_KINDS, type JobRun, type RecurringJobKind } from '../../domain/jobs/job-run.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { Clock } from '../../domain/ports/clock.port.js';
 import type { JobHandlers } from '../../domain/ports/job-handlers.port.js';
@@ -24,13 +24,13 @@ interface FanOutData {
 
 /** What the timekeeper sends on a tick: the schedule as it was registered. */
 interface ScheduleData {
-  kind: JobKind;
+  kind: RecurringJobKind;
   cron: string;
   timezone: string;
 }
 
 interface TickData {
-  kind: JobKind;
+  kind: RecurringJobKind;
   /** The cron tick, ISO-8601. */
   tick: string;
 }
@@ -182,9 +182,9 @@ export class PgBossJobScheduler implements JobScheduler {
    */
   private async applySchedules(handlers: JobHandlers): Promise<void> {
     const { timezone } = this.settings.schedules;
-    const crons: Record<JobKind, string | null> = { import: this.settings.schedules.import, 'contacts-sync': this.settings.schedules.contactsSync };
+    const crons: Record<RecurringJobKind, string | null> = { import: this.settings.schedules.import, 'contacts-sync': this.settings.schedules.contactsSync };
     const polling = { pollingIntervalSeconds: this.settings.pollingIntervalSeconds };
-    for (const kind of JOB_KINDS) {
+    for (const kind of RECURRING_JOB_KINDS) {
       const queue = QUEUES.schedule[kind];
       const cron = crons[kind];
       if (cron) {
@@ -222,7 +222,7 @@ export class PgBossJobScheduler implements JobScheduler {
       { name: QUEUES.fanOut, retryLimit: 20, retryDelay: 2, retryBackoff: false, expireInSeconds: 60, deadLetter: QUEUES.fanOutAbandoned },
       { name: QUEUES.client, retryLimit: 50, retryDelay: 2, retryBackoff: false, expireInSeconds: this.settings.clientJobExpireSeconds, deadLetter: QUEUES.clientAbandoned },
       { name: QUEUES.prune },
-      ...JOB_KINDS.map((kind) => ({ name: QUEUES.schedule[kind] })),
+      ...RECURRING_JOB_KINDS.map((kind) => ({ name: QUEUES.schedule[kind] })),
       { name: QUEUES.tick },
     ];
     for (const queue of queues) {

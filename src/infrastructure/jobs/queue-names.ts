@@ -1,4 +1,4 @@
-import type { JobKind } from '../../domain/jobs/job-run.js';
+import type { RecurringJobKind } from '../../domain/jobs/job-run.js';
 
 /** The pg-boss queues of the service; the in-process scheduler reports its backlog under the same names. */
 export const QUEUES = {
@@ -8,7 +8,7 @@ export const QUEUES = {
   clientAbandoned: 'job-run-client-abandoned',
   prune: 'job-history-prune',
   /** One per recurring kind: the timekeeper sends a job to it on each tick of its cron. */
-  schedule: { import: 'scheduled-import', 'contacts-sync': 'scheduled-contacts-sync' } satisfies Record<JobKind, string>,
+  schedule: { import: 'scheduled-import', 'contacts-sync': 'scheduled-contacts-sync' } satisfies Record<RecurringJobKind, string>,
   /** One job per (kind, tick), whatever the timekeeper sent: its id is derived from the tick. */
   tick: 'scheduled-run-tick',
 } as const;

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MissingRows, ReconcileGauge } from '../../domain/ports/reconcile-gauge.port.js';
 
 const PREFIX = 'helpdesk_importer_';
 
@@ -25,7 +26,7 @@ export interface UpstreamMetrics {
  * what this process did; the `job_runs` and queue gauges are read from the database at scrape
  * time, so every instance reports the same (aggregate them with max, not sum).
  */
-export class ImporterMetrics {
+export class ImporterMetrics implements ReconcileGauge {
   readonly registry = new Registry();
 
   private readonly upstreamRequests = new Counter({
@@ -75,6 +76,13 @@ export class ImporterMetrics {
     help: 'Duration of the job runs this process ended, from start (or request, when cancelled before starting) to end, by kind and final status.',
     labelNames: ['kind', 'status'] as const,
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600],
+    registers: [this.registry],
+  });
+
+  private readonly reconcileMissing = new Gauge({
+    name: `${PREFIX}reconcile_missing_rows`,
+    help: "Rows the client's last reconcile found upstream and not in the database (after its repair, when it repaired), by client slug and table (tickets; messages of the sampled tickets; contacts).",
+    labelNames: ['client', 'table'] as const,
     registers: [this.registry],
   });
 
@@ -129,6 +137,10 @@ export class ImporterMetrics {
 
   webhookAttempt(event: string, outcome: 'delivered' | 'retried' | 'failed'): void {
     this.webhookAttempts.inc({ event, outcome });
+  }
+
+  record(clientSlug: string, missing: MissingRows): void {
+    for (const table of ['tickets', 'messages', 'contacts'] as const) this.reconcileMissing.set({ client: clientSlug, table }, missing[table]);
   }
 
   runEnded(kind: string, status: string, seconds: number): void {

@@ -19,4 +19,8 @@ export class PrismaCursorStore implements CursorStore {
       update: { value },
     });
   }
+
+  async delete(clientId: string, key: string): Promise<void> {
+    await this.prisma.syncCursor.deleteMany({ where: { clientId, key } });
+  }
 }

@@ -4,6 +4,7 @@ import {
   isClientFinished,
   JobRun,
   SUMMED_COUNTERS,
+  canonicalParams,
   type ClientRunEntry,
   type ClientRunFilter,
   type ClientRunStats,
@@ -12,6 +13,7 @@ import {
   type FinishedJobStatus,
   type JobKind,
   type JobRunFilter,
+  type JobRunParams,
   type JobStatus,
   type JobTrigger,
   type RunSummary,
@@ -28,7 +30,7 @@ import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 type Db = Pick<PrismaClient, '$queryRaw' | '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
 const COLUMNS = `id, kind, slug, status, trigger, requested_at AS "requestedAt", last_requested_at AS "lastRequestedAt", started_at AS "startedAt", finished_at AS "finishedAt",
-                 stats, error, cancel_requested_at AS "cancelRequestedAt"`;
+                 stats, error, cancel_requested_at AS "cancelRequestedAt", params`;
 
 /** A finished run's row without its stats (copied from its clients, possibly thousands of them). */
 const COLUMNS_BUT_STATS = COLUMNS.replace('stats,', `'{}'::jsonb AS stats,`);
@@ -61,18 +63,19 @@ export class PrismaJobRunStore implements JobRunStore {
 
   /**
    * One statement: insert a queued run or, the partial unique index
-   * `job_runs_one_queued_per_target` refusing a second queued run for the same kind and slug,
-   * join the one already queued and move its `last_requested_at` to now. Atomic across
-   * concurrent triggers and processes.
+   * `job_runs_one_queued_per_target` refusing a second queued run for the same kind, slug and
+   * parameters, join the one already queued and move its `last_requested_at` to now. Atomic
+   * across concurrent triggers and processes.
    */
-  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger): Promise<QueuedRun> {
+  async enqueue(kind: JobKind, slug: string, trigger: JobTrigger, params: JobRunParams = {}): Promise<QueuedRun> {
     const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { coalesced: boolean })[]>(
-      `INSERT INTO job_runs (kind, slug, trigger) VALUES ($1, $2, $3)
-       ON CONFLICT (kind, slug) WHERE status = 'queued' DO UPDATE SET last_requested_at = now()
+      `INSERT INTO job_runs (kind, slug, trigger, params) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (kind, slug, params) WHERE status = 'queued' DO UPDATE SET last_requested_at = now()
        RETURNING ${COLUMNS}, (xmax <> 0) AS coalesced`,
       kind,
       slug,
       trigger,
+      JSON.stringify(canonicalParams(params)),
     );
     return { run: toJobRun(rows[0]!), coalesced: rows[0]!.coalesced };
   }
@@ -146,7 +149,8 @@ export class PrismaJobRunStore implements JobRunStore {
 
   async summarize(ids: string[], db: Db = this.prisma): Promise<Map<string, RunSummary>> {
     if (ids.length === 0) return new Map();
-    const sums = SUMMED_COUNTERS.map((key) => `COALESCE(sum((stats ->> '${key}')::bigint), 0)::bigint AS "${key}"`).join(', ');
+    // A reconcile's `tickets`, `messages` and `contacts` are objects (its findings), not counts: left out of the sums.
+    const sums = SUMMED_COUNTERS.map((key) => `COALESCE(sum(CASE WHEN jsonb_typeof(stats -> '${key}') = 'number' THEN (stats ->> '${key}')::bigint END), 0)::bigint AS "${key}"`).join(', ');
     const rows = await db.$queryRawUnsafe<(Record<string, string | number> & { runId: string; status: ClientRunStatus; clients: number })[]>(
       `SELECT run_id AS "runId", status, count(*)::int AS clients, ${sums}
        FROM job_run_clients WHERE run_id = ANY($1::uuid[]) GROUP BY run_id, status`,
@@ -331,11 +335,11 @@ export class PrismaJobRunStore implements JobRunStore {
     this.metrics.runEnded(run.kind, run.status, Math.max(0, (run.finishedAt!.getTime() - from.getTime()) / 1000));
   }
 
-  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string): Promise<string | null> {
+  async findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string, params: JobRunParams = {}): Promise<string | null> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT c.run_id AS id FROM job_run_clients c JOIN job_runs r ON r.id = c.run_id
       WHERE c.slug = ${slug} AND c.status = 'succeeded' AND c.started_at >= ${since}::timestamptz
-        AND r.kind = ${kind} AND c.run_id <> ${exceptRunId}::uuid
+        AND r.kind = ${kind} AND r.params = ${JSON.stringify(canonicalParams(params))}::jsonb AND c.run_id <> ${exceptRunId}::uuid
       LIMIT 1`;
     return rows[0]?.id ?? null;
   }
@@ -375,5 +379,6 @@ function toJobRun(row: JobRunRow): JobRun {
     stats: (row.stats ?? {}) as unknown as Record<string, ClientRunStats>,
     error: row.error,
     cancelRequestedAt: row.cancelRequestedAt,
+    params: (row.params ?? {}) as JobRunParams,
   });
 }

@@ -18,8 +18,16 @@ export class HttpTicketSource implements TicketSource {
       .getJson('ticket', { updatedAtFrom: query.updatedAtFrom.toISOString(), page: query.page, limit: query.limit }, parseTicketPage, undefined, signal);
   }
 
+  async countMessages(client: Client, ticketUuid: string, signal?: AbortSignal): Promise<number | null> {
+    return (await this.messagePage(client, ticketUuid, { page: 1, limit: 1 }, signal)).total;
+  }
+
   async listMessages(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<Message[]> {
-    const page = await this.connections
+    return (await this.messagePage(client, ticketUuid, query, signal)).items;
+  }
+
+  private messagePage(client: Client, ticketUuid: string, query: PageQuery, signal?: AbortSignal): Promise<ListedPage<Message>> {
+    return this.connections
       .for(client)
       .getJson(
         `ticket/${encodeURIComponent(ticketUuid)}/messages`,
@@ -28,6 +36,5 @@ export class HttpTicketSource implements TicketSource {
         () => new TicketGoneUpstreamError(ticketUuid),
         signal,
       );
-    return page.items;
   }
 }

@@ -82,6 +82,14 @@ export class AdminApiClient {
     return this.trigger('api/admin/sync/contacts', slug ? { searchParams: { clientSlug: slug } } : {});
   }
 
+  async startReconcile(slug: string | undefined, repair: boolean): Promise<StartedJob> {
+    return this.trigger(slug ? `api/jobs/reconcile/${segment(slug, 'slug')}` : 'api/jobs/reconcile', repair ? { json: { repair: true } } : {});
+  }
+
+  async startBackfill(slug: string, window: { from: string; to?: string }): Promise<StartedJob> {
+    return this.trigger(`api/jobs/backfill/${segment(slug, 'slug')}`, { json: window });
+  }
+
   async getJob(id: string, signal?: AbortSignal): Promise<JobRunView> {
     return this.json(`api/jobs/${segment(id, 'job id')}`, { signal });
   }

@@ -45,6 +45,13 @@ export class JobFailedError extends CliError {
   }
 }
 
+/** A reconcile found data missing or different, and no repair made it complete. */
+export class DriftFoundError extends CliError {
+  constructor(message: string) {
+    super(EXIT_CODES.drift, message);
+  }
+}
+
 /** Ctrl-C: not an error, a notice of what was left as it was. */
 export class InterruptedError extends CliError {
   override readonly isError = false;

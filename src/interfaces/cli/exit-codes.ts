@@ -6,6 +6,7 @@ export const EXIT_CODES = {
   notAuthorised: 3,
   notFound: 4,
   serviceUnavailable: 5,
+  drift: 6,
   interrupted: 130,
 } as const;
 
@@ -18,5 +19,6 @@ export const EXIT_CODE_MEANINGS: readonly (readonly [ExitCode, string])[] = [
   [EXIT_CODES.notAuthorised, 'not authorised: no or wrong admin token (401/403), or throttled after wrong tokens (429)'],
   [EXIT_CODES.notFound, 'not found (404): no such job or client'],
   [EXIT_CODES.serviceUnavailable, 'service unreachable, timed out or failing (network error, 5xx)'],
+  [EXIT_CODES.drift, 'reconcile --wait: a client’s data drifted from the upstream, and no --repair made it complete'],
   [EXIT_CODES.interrupted, 'Ctrl-C while waiting (--wait): the job keeps running on the service'],
 ];

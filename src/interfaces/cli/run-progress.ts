@@ -1,7 +1,7 @@
 import type { ClientRunStats, JobKind } from '../../domain/jobs/job-run.js';
 import type { JobRunView } from './admin-api-client.js';
 
-type Counter = Extract<keyof ClientRunStats, 'pages' | 'tickets' | 'messages' | 'contacts' | 'tags' | 'deletedContacts'>;
+type Counter = Extract<keyof ClientRunStats, 'pages' | 'tickets' | 'messages' | 'contacts' | 'tags' | 'deletedContacts' | 'upstreamRequests'>;
 
 /** The per-client counters worth following for each kind of job, with the label they are shown under. */
 export const COUNTERS: Record<JobKind, readonly (readonly [Counter, string])[]> = {
@@ -15,6 +15,16 @@ export const COUNTERS: Record<JobKind, readonly (readonly [Counter, string])[]> 
     ['contacts', 'contacts'],
     ['tags', 'tag links'],
     ['deletedContacts', 'deleted'],
+  ],
+  // A reconcile's tickets, messages and contacts are its findings (in the summary per client), not counters.
+  reconcile: [
+    ['pages', 'pages'],
+    ['upstreamRequests', 'requests'],
+  ],
+  backfill: [
+    ['pages', 'pages'],
+    ['tickets', 'tickets'],
+    ['messages', 'messages'],
   ],
 };
 
@@ -76,7 +86,7 @@ export function waitingForText(waiting: RunProgress['waiting'], now = Date.now()
 }
 
 function shareDone(kind: JobKind, stats: ClientRunStats): number {
-  const [walked, expected] = kind === 'import' ? [stats.listedTickets ?? 0, stats.expectedTickets] : [stats.contacts ?? 0, stats.expectedContacts];
+  const [walked, expected] = kind === 'contacts-sync' ? [typeof stats.contacts === 'number' ? stats.contacts : 0, stats.expectedContacts] : [stats.listedTickets ?? 0, stats.expectedTickets];
   return expected ? Math.min(1, walked / expected) : 0;
 }
 

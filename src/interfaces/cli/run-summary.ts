@@ -24,6 +24,7 @@ export function formatRunSummary(run: JobRunView): string {
   );
   const notes = clients.flatMap(([slug, stats]) => [
     ...(stats.error ? [`  ${slug}: ${stats.error}`] : []),
+    ...(stats.drift !== undefined ? [`  ${slug}: ${findingsText(stats)}`] : []),
     ...(stats.coveredBy ? [`  ${slug}: skipped, the work was done by job ${stats.coveredBy}`] : []),
   ]);
   if (notes.length) lines.push('', ...notes);
@@ -36,4 +37,15 @@ export function formatRunSummary(run: JobRunView): string {
 function elapsed(run: JobRunView): string {
   if (!run.startedAt || !run.finishedAt) return '';
   return ` (${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s)`;
+}
+
+/** `drift: tickets 394 stored of 400 upstream, 6 missing in [from, to]; messages 1 of 20 sampled differ; contacts 77 stored of 80; repaired, complete` */
+function findingsText(stats: JobRunView['stats'][string]): string {
+  const parts: string[] = [stats.drift ? 'drift' : 'no drift'];
+  const { tickets, messages, contacts } = stats;
+  if (typeof tickets === 'object') parts.push(`tickets ${tickets.stored} stored of ${tickets.upstream} upstream${tickets.missing ? `, ${tickets.missing} missing${tickets.window ? ` in [${tickets.window.from}, ${tickets.window.to}]` : ''}` : ''}`);
+  if (typeof messages === 'object') parts.push(`messages ${messages.mismatched} of ${messages.sampled} sampled tickets differ`);
+  if (typeof contacts === 'object') parts.push(`contacts ${contacts.stored} stored of ${contacts.upstream ?? '?'} upstream`);
+  if (stats.repair) parts.push(stats.repair.complete ? 'repaired: complete' : 'repaired: still incomplete');
+  return parts.join('; ');
 }

@@ -46,6 +46,9 @@ function createAdminRouter(container: DependencyContainer): Router {
   router.post('/jobs/import', jobs.importAll);
   router.post('/jobs/import/:slug', jobs.importOne);
   router.post('/admin/sync/contacts', jsonBody(), jobs.syncContacts);
+  router.post('/jobs/reconcile', jsonBody(), jobs.reconcileAll);
+  router.post('/jobs/reconcile/:slug', jsonBody(), jobs.reconcileOne);
+  router.post('/jobs/backfill/:slug', jsonBody(), jobs.backfillOne);
 
   router.get('/jobs', jobRuns.list);
   router.get('/jobs/:id', jobRuns.show);

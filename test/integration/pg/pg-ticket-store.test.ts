@@ -75,6 +75,40 @@ describe('PgTicketStore', () => {
     expect(rows).to.deep.equal([{ status: 'closed' }]);
   });
 
+  it('when a ticket is saved deleted upstream, then deleted_at is set, kept from the first time, and cleared when it is saved with its messages again', async () => {
+    const clientId = await insertClient({ slug: 'acme', apiBaseUrl: 'https://acme.example' });
+    const deletedAt = async () => (await sql().query('SELECT deleted_at FROM tickets WHERE external_uuid = $1', ['t-1'])).rows[0].deleted_at as Date | null;
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [message('m-1', 't-1')] }]);
+    expect(await deletedAt()).to.equal(null);
+
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [], deletedUpstream: true }]);
+    const first = await deletedAt();
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [], deletedUpstream: true }]);
+    const states = await store.findStates(clientId, ['t-1']);
+
+    expect(first).to.be.instanceOf(Date);
+    expect((await deletedAt())!.getTime()).to.equal(first!.getTime());
+    expect(states.get('t-1')).to.deep.include({ deleted: true, messageCount: 1 });
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [message('m-1', 't-1')] }]);
+    expect(await deletedAt()).to.equal(null);
+  });
+
+  it('when a stored message differs from the one saved (altered in the database), then it is restored; flagDeleted flags only the tickets not flagged yet', async () => {
+    const clientId = await insertClient({ slug: 'acme', apiBaseUrl: 'https://acme.example' });
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [message('m-1', 't-1'), message('m-2', 't-1')] }]);
+    await sql().query(`UPDATE messages SET body = 'edited by hand', sender_name = NULL WHERE external_id = 'm-2'`);
+
+    await store.save(clientId, [{ ticket: ticket('t-1', '2026-11-28T12:30:05.120Z'), messages: [message('m-1', 't-1'), message('m-2', 't-1')] }]);
+    await store.flagDeleted(clientId, ['t-1', 'no-such-ticket']);
+
+    const { rows } = await sql().query('SELECT external_id, body, sender_name FROM messages ORDER BY external_id');
+    expect(rows).to.deep.equal([
+      { external_id: 'm-1', body: 'Olá 👋', sender_name: 'João' },
+      { external_id: 'm-2', body: 'Olá 👋', sender_name: 'João' },
+    ]);
+    expect((await store.findStates(clientId, ['t-1'])).get('t-1')!.deleted).to.equal(true);
+  });
+
   it('when two clients have the same upstream ids, then neither sees the other rows', async () => {
     const acme = await insertClient({ slug: 'acme', apiBaseUrl: 'https://acme.example' });
     const globex = await insertClient({ slug: 'globex', apiBaseUrl: 'https://globex.example' });

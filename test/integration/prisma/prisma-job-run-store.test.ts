@@ -98,6 +98,32 @@ describe('PrismaJobRunStore', () => {
     expect(new Set([a.run.id, b.run.id, c.run.id]).size).to.equal(3);
   });
 
+  it('when triggers differ in their parameters, then they do not coalesce; the same parameters, given in another order, join the queued run and are kept with it', async () => {
+    const week = await runs.enqueue('backfill', 'acme', 'manual', { from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' });
+    const weekAgain = await runs.enqueue('backfill', 'acme', 'manual', { to: '2026-11-08T00:00:00.000Z', from: '2026-11-01T00:00:00.000Z' });
+    const month = await runs.enqueue('backfill', 'acme', 'manual', { from: '2026-10-01T00:00:00.000Z' });
+    const check = await runs.enqueue('reconcile', 'acme', 'manual');
+    const repair = await runs.enqueue('reconcile', 'acme', 'manual', { repair: true });
+
+    expect(weekAgain).to.include({ coalesced: true });
+    expect(weekAgain.run.id).to.equal(week.run.id);
+    expect(new Set([week.run.id, month.run.id, check.run.id, repair.run.id]).size).to.equal(4);
+    expect((await runs.findById(month.run.id))!.params).to.deep.equal({ from: '2026-10-01T00:00:00.000Z' });
+    expect((await runs.findById(repair.run.id))!.params).to.deep.equal({ repair: true });
+  });
+
+  it('when a reconcile run is summarized, then its findings (objects) are left out of the sums and its counters still add up', async () => {
+    const { run } = await runs.enqueue('reconcile', 'all', 'manual');
+    await runs.addClients(run.id, targets(2));
+    const findings = { drift: true, tickets: { upstream: 10, stored: 9, missing: 1, window: null }, messages: { sampled: 5, mismatched: 0 }, contacts: { upstream: 3, stored: 3 } };
+    await runs.saveClientStats(run.id, 'client-0001', clientStats('succeeded', 2, findings));
+    await runs.saveClientStats(run.id, 'client-0002', clientStats('succeeded', 3, { ...findings, drift: false }));
+
+    const summary = (await runs.summarize([run.id])).get(run.id)!;
+
+    expect(summary.totals).to.include({ pages: 5, upstreamRequests: 5, tickets: 0, messages: 0, contacts: 0 });
+  });
+
   it('when a cron tick creates a run, then it is recorded as scheduled and can be listed apart; a tick joining a queued run leaves it manual', async () => {
     const scheduled = await runs.enqueue('contacts-sync', 'all', 'schedule');
     const manual = await runs.enqueue('import', 'all', 'manual');

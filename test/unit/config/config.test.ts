@@ -12,6 +12,13 @@ function problemOf(env: Record<string, string>): string {
 }
 
 describe('Configuration of the operations features', () => {
+  it('when RECONCILE_SAMPLE is unset, then a reconcile samples 20 tickets; a value that is not a whole number ≥ 0 stops startup naming it', () => {
+    expect(loadConfig({}).reconcileSample).to.equal(20);
+    expect(loadConfig({ RECONCILE_SAMPLE: '0' }).reconcileSample).to.equal(0);
+    expect(problemOf({ RECONCILE_SAMPLE: 'many' })).to.include('RECONCILE_SAMPLE');
+    expect(problemOf({ RECONCILE_SAMPLE: '-1' })).to.include('RECONCILE_SAMPLE');
+  });
+
   it('when no schedule is set, then no recurring run is configured and cron times are read in UTC', () => {
     expect(loadConfig({}).jobs.schedules).to.deep.equal({ import: null, contactsSync: null, timezone: 'UTC' });
   });

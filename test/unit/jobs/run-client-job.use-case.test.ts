@@ -1,6 +1,10 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { BackfillClientUseCase } from '../../../src/application/backfill/backfill-client.use-case.js';
+import { BackfillWindow } from '../../../src/application/backfill/backfill-window.js';
 import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
+import { CheckClientData } from '../../../src/application/reconcile/check-client-data.js';
+import { ReconcileClientUseCase } from '../../../src/application/reconcile/reconcile-client.use-case.js';
 import { FanOutRunUseCase } from '../../../src/application/jobs/fan-out-run.use-case.js';
 import { EndRunWhenClientsFinish } from '../../../src/application/jobs/end-run-when-clients-finish.js';
 import { RunClientJobUseCase } from '../../../src/application/jobs/run-client-job.use-case.js';
@@ -20,6 +24,7 @@ import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
 import { InMemoryContactStore } from '../../fakes/in-memory-contact-store.js';
 import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
 import { InMemoryJobRunStore } from '../../fakes/in-memory-job-run-store.js';
+import { InMemoryStoredDataCensus } from '../../fakes/in-memory-stored-data-census.js';
 import { InMemoryTicketSource, type ListTicketsHook } from '../../fakes/in-memory-ticket-source.js';
 import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
 import { RecordingChangeFeed } from '../../fakes/recording-change-feed.js';
@@ -48,7 +53,12 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   const clock = runsClock ?? new FakeClock();
   const endRun = new EndRunWhenClientsFinish(runs);
   const changes = new RecordingChangeFeed();
-  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, changes, importTickets, syncContacts, endRun);
+  const backfillWindow = new BackfillWindow(importTickets, cursors);
+  const census = new InMemoryStoredDataCensus(ticketStore, contactStore);
+  const check = new CheckClientData(ticketSource, contactSource, cursors, census, { importStartAt: null, pageSize }, { sampleSize: 20 });
+  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, { record: () => {} });
+  const backfill = new BackfillClientUseCase(backfillWindow, cursors);
+  const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, changes, importTickets, syncContacts, endRun, reconcile, backfill);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
 
   /** Registers a client with `tickets` tickets upstream (one message each). */
@@ -75,7 +85,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
       await hook(request);
     };
   };
-  return { sut, runs, clients, usage, logger, changes, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, withClient, fannedOut, runClientJobs, onTicketListing };
+  return { sut, runs, clients, usage, logger, changes, ticketSource, ticketStore, contactSource, contactStore, cursors, scheduler, fanOut, withClient, fannedOut, runClientJobs, onTicketListing };
 }
 
 
@@ -308,7 +318,28 @@ describe('RunClientJobUseCase', () => {
     expect([first, second, third].map((id) => runs.run(id).status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
   });
 
-  it('when the run is a contacts sync, then the client syncs its contacts', async () => {
+  it('when an import and a backfill of one client are triggered together, then they never run at once: the second waits for the first', async () => {
+    const { runs, ticketSource, fanOut, withClient, fannedOut, runClientJobs } = makeSut();
+    const acme = withClient({ slug: 'acme' }, 3);
+    const importRun = await fannedOut('import', 'acme');
+    const { run: backfillRun } = await runs.enqueue('backfill', 'acme', 'manual', { from: at(0).toISOString() });
+    ticketSource.hold = (request) => request.kind === 'tickets' && request.clientId === acme.id;
+    const importing = runClientJobs(importRun);
+    await ticketSource.whenHeld(1);
+    await fanOut.execute(backfillRun.id);
+    const backfilling = runClientJobs(backfillRun.id);
+    await settle();
+
+    // Only the import's first listing went out; the backfill waits for the client's lock.
+    expect(ticketSource.ticketRequests()).to.have.length(1);
+    ticketSource.hold = undefined;
+    ticketSource.held[0]!.release();
+    await Promise.all([importing, backfilling]);
+    expect(runs.run(importRun).status).to.equal('succeeded');
+    expect(runs.run(backfillRun.id).status).to.equal('succeeded');
+  });
+
+    it('when the run is a contacts sync, then the client syncs its contacts', async () => {
     const { runs, contactSource, contactStore, withClient, fannedOut, runClientJobs } = makeSut();
     const acme = withClient({ slug: 'acme' });
     contactSource.seedContacts(acme.id, manyContacts(60));

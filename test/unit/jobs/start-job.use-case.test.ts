@@ -11,6 +11,24 @@ function makeSut() {
 }
 
 describe('StartJobUseCase', () => {
+  it('when triggers ask for different parameters (two backfill windows, a reconcile with and without repair), then each is a run of its own, and the same parameters join', async () => {
+    const { sut, runs } = makeSut();
+
+    const week = await sut.execute('backfill', 'acme', 'manual', { from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' });
+    const month = await sut.execute('backfill', 'acme', 'manual', { from: '2026-10-01T00:00:00.000Z' });
+    const weekAgain = await sut.execute('backfill', 'acme', 'manual', { to: '2026-11-08T00:00:00.000Z', from: '2026-11-01T00:00:00.000Z' });
+    const check = await sut.execute('reconcile', 'acme');
+    const repair = await sut.execute('reconcile', 'acme', 'manual', { repair: true });
+    const notRepair = await sut.execute('reconcile', 'acme', 'manual', { repair: false });
+
+    expect(new Set([week.run.id, month.run.id, check.run.id, repair.run.id]).size).to.equal(4);
+    expect(weekAgain).to.include({ coalesced: true });
+    expect(weekAgain.run.id).to.equal(week.run.id);
+    expect(notRepair.run.id).to.equal(check.run.id);
+    expect(runs.run(month.run.id).params).to.deep.equal({ from: '2026-10-01T00:00:00.000Z' });
+    expect(runs.run(repair.run.id).params).to.deep.equal({ repair: true });
+  });
+
   it('when no run is queued for the kind and slug, then a queued run is recorded and scheduled', async () => {
     const { sut, runs, scheduler } = makeSut();
 

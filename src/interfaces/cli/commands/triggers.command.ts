@@ -1,13 +1,23 @@
 import type { Command } from 'commander';
 import type { AdminApiClient, JobRunView, StartedJob } from '../admin-api-client.js';
-import { InterruptedError, JobFailedError, NotFoundError, UsageError } from '../cli-errors.js';
+import { DriftFoundError, InterruptedError, JobFailedError, NotFoundError, UsageError } from '../cli-errors.js';
 import { openSession, type CliSession } from '../cli-session.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { createProgressView } from '../progress.js';
 import { formatRunSummary } from '../run-summary.js';
 import { waitForRun } from '../wait-for-run.js';
 
 interface TriggerOptions {
   wait?: boolean;
+}
+
+interface ReconcileOptions extends TriggerOptions {
+  repair?: boolean;
+}
+
+interface BackfillOptions extends TriggerOptions {
+  from: string;
+  to?: string;
 }
 
 const TRIGGERS: { name: string; description: string; start: (api: AdminApiClient, slug: string | undefined) => Promise<StartedJob> }[] = [
@@ -28,12 +38,43 @@ export function registerTriggerCommands(program: Command): void {
         await trigger(session, await start(session.api, target), options);
       });
   }
+  program
+    .command('reconcile')
+    .argument('[slug]', 'one client; all active clients when omitted')
+    .description('check that the data of a client, or of all active clients, is complete against the upstream (an incremental import first)')
+    .option('--repair', 're-import what drifted, then check again')
+    .option('--wait', `follow the job until it ends, then print a summary per client; exits ${EXIT_CODES.drift} when a client drifted and no --repair made it complete`)
+    .action(async (slug: string | undefined, options: ReconcileOptions, command: Command) => {
+      const target = checkSlug(slug);
+      const session = await openSession(command);
+      const run = await trigger(session, await session.api.startReconcile(target, options.repair === true), options);
+      if (run) checkDrift(run);
+    });
+  program
+    .command('backfill')
+    .argument('<slug>', 'the client')
+    .description('re-import the tickets of a client updated in a window, with all their messages; the import cursor stays where it is')
+    .requiredOption('--from <ISO>', 'the window’s start, ISO-8601 (e.g. 2026-11-01T00:00:00Z)')
+    .option('--to <ISO>', 'the window’s end, ISO-8601; default: the client’s cursor')
+    .option('--wait', 'follow the job with a progress bar until it ends, then print a summary per client')
+    .action(async (slug: string, options: BackfillOptions, command: Command) => {
+      const target = checkSlug(slug)!;
+      const session = await openSession(command);
+      await trigger(session, await session.api.startBackfill(target, { from: options.from, ...(options.to ? { to: options.to } : {}) }), options);
+    });
 }
 
-async function trigger({ api, output }: CliSession, started: StartedJob, options: TriggerOptions): Promise<void> {
+/** A reconcile that found drift no repair fixed is a failure for scripts, though its run succeeded. */
+function checkDrift(run: JobRunView): void {
+  const drifted = Object.entries(run.stats).filter(([, stats]) => stats.drift && !stats.repair?.complete).map(([slug]) => slug);
+  if (drifted.length) throw new DriftFoundError(`job ${run.id}: the data of ${drifted.join(', ')} drifted from the upstream${run.params.repair ? ' and the repair did not make it complete' : ' (reconcile --repair re-imports it)'}`);
+}
+
+/** Starts the job; with --wait, follows it and returns the finished run (throwing when it did not succeed). */
+async function trigger({ api, output }: CliSession, started: StartedJob, options: TriggerOptions): Promise<JobRunView | null> {
   if (!options.wait) {
     output.result(started, (job) => `${describeStart(job)}\nfollow it with: helpdesk-importer jobs show ${job.id}`);
-    return;
+    return null;
   }
   output.text(describeStart(started));
   const run = await followRun(api, started.id, output.json);
@@ -46,6 +87,7 @@ async function trigger({ api, output }: CliSession, started: StartedJob, options
     if (unnamed > 0) failed.push(`${unnamed} more`);
     throw new JobFailedError(`job ${run.id} ended ${run.status}${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`);
   }
+  return run;
 }
 
 /** Waits with live progress on stderr (none with --json); Ctrl-C stops the waiting, never the job. */

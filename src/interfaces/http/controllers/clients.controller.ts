@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { inject, injectable } from 'tsyringe';
-import { z } from 'zod';
 import { GetClientUseCase } from '../../../application/clients/get-client.use-case.js';
 import { ListClientsUseCase } from '../../../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../../../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../../../application/clients/update-client.use-case.js';
-import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { NotFoundError } from '../../../domain/errors.js';
 import { clientChangesSchema, clientSlugSchema, newClientSchema } from '../schemas/client-input.schemas.js';
+import { validateInput } from '../schemas/validate-input.js';
 import { toClientView } from './client.view.js';
 
 /** Admin endpoints for the registered clients (tenants). */
@@ -20,7 +20,7 @@ export class ClientsController {
   ) {}
 
   create = async (ctx: Context) => {
-    const client = await this.registerClient.execute(validate(newClientSchema, ctx.request.body));
+    const client = await this.registerClient.execute(validateInput(newClientSchema, ctx.request.body, 'invalid client'));
     ctx.status = 201;
     ctx.set('Location', `/api/admin/clients/${client.slug}`);
     ctx.body = toClientView(client);
@@ -35,7 +35,7 @@ export class ClientsController {
   };
 
   update = async (ctx: Context) => {
-    ctx.body = toClientView(await this.updateClient.execute(slugParam(ctx), validate(clientChangesSchema, ctx.request.body)));
+    ctx.body = toClientView(await this.updateClient.execute(slugParam(ctx), validateInput(clientChangesSchema, ctx.request.body, 'invalid client')));
   };
 }
 
@@ -44,17 +44,4 @@ function slugParam(ctx: Context): string {
   const value = ctx.params.slug ?? '';
   if (!clientSlugSchema.safeParse(value).success) throw new NotFoundError(`no client with slug "${value.slice(0, 100).replace(/[^\x20-\x7e]/g, '?')}"`);
   return value;
-}
-
-/** Parses a body or throws a 400 naming each invalid field. */
-function validate<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) fields[key] = 'is not a known field';
-    else fields[issue.path.join('.') || 'body'] = issue.message;
-  }
-  const summary = Object.entries(fields).map(([field, message]) => `${field} ${message}`).join('; ');
-  throw new ValidationError(`invalid client: ${summary}`, fields);
 }

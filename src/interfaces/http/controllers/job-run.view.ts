@@ -13,6 +13,7 @@ export function toJobRunView({ run, summary, clients }: JobRunDetail) {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     cancelRequestedAt: run.cancelRequestedAt?.toISOString() ?? null,
+    params: run.params,
     stats: Object.fromEntries(clients.map((entry) => [entry.slug, entry.stats])),
     summary: summary && { clients: summary.clients, byStatus: summary.byStatus, totals: summary.totals },
     clients: { href: `/api/jobs/${run.id}/clients`, complete: clients.length === (summary?.clients ?? 0) },

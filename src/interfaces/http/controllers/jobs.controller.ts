@@ -1,14 +1,19 @@
 import type { Context } from 'koa';
 import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
 import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js';
-import { ALL_CLIENTS, type JobKind } from '../../../domain/jobs/job-run.js';
+import { ALL_CLIENTS, type JobKind, type JobRunParams } from '../../../domain/jobs/job-run.js';
 import { HttpError } from '../http-error.js';
 import { addToRequestLogLine } from '../middleware/request-logging.js';
 import { clientSlugSchema } from '../schemas/client-input.schemas.js';
+import { validateInput } from '../schemas/validate-input.js';
+import { backfillBodySchema, reconcileBodySchema, repairQuerySchema } from '../schemas/job-trigger.schemas.js';
 
 const STARTED_MESSAGE: Record<JobKind, string> = {
   import: 'Import job started',
   'contacts-sync': 'Contacts sync job started',
+  reconcile: 'Reconcile job started',
+  backfill: 'Backfill job started',
 };
 
 const MAX_SLUG_LENGTH = 200;
@@ -44,8 +49,20 @@ export class JobsController {
     return this.accept(ctx, 'contacts-sync', chosen ?? ALL_CLIENTS);
   };
 
-  private async accept(ctx: Context, kind: JobKind, slug: string): Promise<void> {
-    const { run, coalesced } = await this.startJob.execute(kind, slug);
+  /** `?repair=true` or body `{"repair": true}`: either asks for the repair. */
+  reconcileAll = (ctx: Context) => this.accept(ctx, 'reconcile', ALL_CLIENTS, { repair: repairAskedFor(ctx) });
+
+  reconcileOne = (ctx: Context) => this.accept(ctx, 'reconcile', checkSlug(ctx.params.slug, 'slug'), { repair: repairAskedFor(ctx) });
+
+  backfillOne = (ctx: Context) => {
+    const slug = checkSlug(ctx.params.slug, 'slug');
+    const { from, to } = validateInput(backfillBodySchema, ctx.request.body, 'invalid backfill');
+    // Stored as instants in UTC, so that one window asked for in two spellings is one run.
+    return this.accept(ctx, 'backfill', slug, { from: new Date(from).toISOString(), ...(to ? { to: new Date(to).toISOString() } : {}) });
+  };
+
+  private async accept(ctx: Context, kind: JobKind, slug: string, params: JobRunParams = {}): Promise<void> {
+    const { run, coalesced } = await this.startJob.execute(kind, slug, 'manual', params);
     // Still the contract's 202, but a slug no client could ever have is most likely a typo: say so.
     const impossible = slug !== ALL_CLIENTS && !clientSlugSchema.safeParse(slug).success;
     addToRequestLogLine(ctx.res, { jobId: run.id, coalesced, ...(impossible ? { impossibleSlug: true } : {}) });
@@ -67,4 +84,10 @@ function checkSlug(value: unknown, name: string): string {
   if (value.length > MAX_SLUG_LENGTH) throw new HttpError(400, 'invalid_slug', `${name} must be at most ${MAX_SLUG_LENGTH} characters`);
   if (CONTROL_CHARACTERS.test(value)) throw new HttpError(400, 'invalid_slug', `${name} must not contain control characters`);
   return value;
+}
+
+function repairAskedFor(ctx: Context): boolean {
+  const { repair: inQuery } = validateInput(z.object({ repair: repairQuerySchema.optional() }), { repair: ctx.query.repair }, 'invalid reconcile');
+  const { repair: inBody } = validateInput(reconcileBodySchema, ctx.request.body, 'invalid reconcile');
+  return inQuery === 'true' || inBody === true;
 }

@@ -18,7 +18,7 @@ import {
   validationFailedErrorSchema,
 } from '../schemas/error-body.schemas.js';
 import { clientRunStatsSchema, jobRunListSchema, jobRunViewSchema, runClientListSchema, runSummarySchema } from '../schemas/job-run-view.schema.js';
-import { contactsSyncBodySchema, contactsSyncStartedSchema, importStartedSchema } from '../schemas/job-trigger.schemas.js';
+import { backfillBodySchema, backfillStartedSchema, contactsSyncBodySchema, contactsSyncStartedSchema, importStartedSchema, reconcileBodySchema, reconcileStartedSchema } from '../schemas/job-trigger.schemas.js';
 import { healthSchema, notReadySchema, readinessChecksSchema, readySchema } from '../schemas/probe.schemas.js';
 import { webhookDeliveryListSchema, webhookDeliveryViewSchema } from '../schemas/webhook-delivery.schemas.js';
 import type { JsonSchema, Reference } from './openapi-types.js';
@@ -28,6 +28,8 @@ const REQUEST_SCHEMAS = {
   NewClient: newClientSchema,
   ClientChanges: clientChangesSchema,
   ContactsSyncRequest: contactsSyncBodySchema,
+  ReconcileRequest: reconcileBodySchema,
+  BackfillRequest: backfillBodySchema,
 };
 
 /** Response bodies, described as the views, the error handler and the middleware write them. */
@@ -38,6 +40,8 @@ const RESPONSE_SCHEMAS = {
   NotReady: notReadySchema,
   ImportStarted: importStartedSchema,
   ContactsSyncStarted: contactsSyncStartedSchema,
+  ReconcileStarted: reconcileStartedSchema,
+  BackfillStarted: backfillStartedSchema,
   JobRun: jobRunViewSchema,
   ClientRunStats: clientRunStatsSchema,
   JobRunList: jobRunListSchema,

@@ -5,6 +5,7 @@ import { clientPaths } from './paths/clients.paths.js';
 import { docsPaths } from './paths/docs.paths.js';
 import { jobRunPaths } from './paths/job-runs.paths.js';
 import { jobTriggerPaths } from './paths/job-triggers.paths.js';
+import { maintenanceJobPaths } from './paths/maintenance-jobs.paths.js';
 import { metricsPaths } from './paths/metrics.paths.js';
 import { probePaths } from './paths/probes.paths.js';
 import { webhookPaths } from './paths/webhooks.paths.js';
@@ -14,10 +15,10 @@ import { ADMIN_TOKEN_SCHEME, headers, parameters, responses, securitySchemes } f
 const { name, version } = createRequire(import.meta.url)('../../../../package.json') as { name: string; version: string };
 
 /** Every documented route, one file per feature: a new route goes in its feature's file (or a new file listed here). */
-const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, jobRunPaths, clientPaths, webhookPaths];
+const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, maintenanceJobPaths, jobRunPaths, clientPaths, webhookPaths];
 
 const TAGS = [
-  { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `docs/origin-api.md` in the repository).' },
+  { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `docs/origin-api.md` in the repository), a reconcile or a backfill.' },
   { name: 'Job runs', description: 'Follow, list and cancel the runs the triggers queue.' },
   { name: 'Clients', description: 'The tenants whose helpdesk data is imported.' },
   { name: 'Webhooks', description: 'The signed events sent to downstream receivers when runs and client shares finish (README: Webhooks).' },

@@ -5,6 +5,19 @@ const count = z.int().min(0);
 // An object rather than a list, so that a status added to the domain type fails to compile here.
 const CLIENT_RUN_STATUSES = { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' } as const satisfies { [S in ClientRunStatus]: S };
 
+const updatedAtWindow = z.strictObject({ from: z.iso.datetime(), to: z.iso.datetime() }).describe('A window of `updatedAt`, both ends inclusive');
+
+/** A reconcile's ticket counts (ReconcileFindings). */
+const reconcileTicketsSchema = z
+  .strictObject({
+    upstream: count.describe('Tickets the upstream lists as updated in [IMPORT_START_AT or the beginning, the cursor], less those that moved past the cursor'),
+    stored: count.describe('Stored tickets updated in the same window, not flagged deleted (`deleted_at`)'),
+    missing: count.describe('upstream − stored, when positive'),
+    window: updatedAtWindow.nullable().describe('Where the missing tickets are (bisection): a window covering all of them; null when none is missing'),
+    windows: z.array(updatedAtWindow).optional().describe('When the missing tickets lie in separate stretches: each of them, about a page of tickets each (what a repair re-imports)'),
+  })
+  .describe('Reconciles only');
+
 /** One client's entry in a run's `stats` (`ClientRunStats`), as stored at its latest checkpoint. */
 export const clientRunStatsSchema = z
   .strictObject({
@@ -12,12 +25,18 @@ export const clientRunStatsSchema = z
     startedAt: z.iso.datetime().optional().describe('When this client’s work began (inside its lock); its first attempt’s when the work was resumed after an interruption, the counts then adding up over the attempts'),
     finishedAt: z.iso.datetime().optional(),
     pages: count,
-    tickets: count.optional().describe('Imports only'),
-    messages: count.optional().describe('Imports only'),
+    tickets: z.union([count, reconcileTicketsSchema]).optional().describe('Imports and backfills: tickets stored; reconciles: the ticket counts compared'),
+    messages: z
+      .union([count, z.strictObject({ sampled: count, mismatched: count.describe('Sampled tickets whose upstream message count differs from the stored one (or whose messages answer 404)') })])
+      .optional()
+      .describe('Imports and backfills: messages stored; reconciles: the sampled message counts compared'),
     skippedTickets: count.optional().describe('Imports only: tickets deleted upstream after they were listed (their messages answered 404)'),
     listedTickets: count.optional().describe('Imports only: tickets walked so far, changed or not; heads for expectedTickets'),
     expectedTickets: count.nullable().optional().describe('Imports only: the upstream’s count of tickets updated since the cursor as the work began — an estimate for progress (tickets change while they are walked); null when the upstream gives no count'),
-    contacts: count.optional().describe('Contacts syncs only'),
+    contacts: z
+      .union([count, z.strictObject({ upstream: count.nullable().describe('`meta.total` of the contacts listing; null when it gives none'), stored: count.describe('Stored contacts whose deleted_at is null') })])
+      .optional()
+      .describe('Contacts syncs: contacts stored; reconciles: the contact counts compared'),
     expectedContacts: count.nullable().optional().describe('Contacts syncs only: contacts left in the pass as the work began (the upstream’s count, less the pages already stored) — an estimate for progress; null when the upstream gives no count'),
     tags: count.optional().describe('Contacts syncs only: tag links stored (each contact’s tags, counted once per contact and page), not distinct tags'),
     deletedContacts: count.optional().describe('Contacts syncs only'),
@@ -34,6 +53,11 @@ export const clientRunStatsSchema = z
       .optional()
       .describe('Present while the client’s requests wait for its rate budget (its requests of the last minute used it up) or for the upstream’s Retry-After: since when'),
     coveredBy: z.guid().optional().describe('Set when a later-started run of this client already did the work: the run that did it'),
+    drift: z.boolean().optional().describe('Reconciles only: whether tickets are missing, sampled message counts differ or the contact counts differ'),
+    repair: z
+      .strictObject({ window: updatedAtWindow.nullable().describe('The window re-imported (covering every drift window)'), complete: z.boolean().describe('Whether the check after the repair found nothing missing') })
+      .optional()
+      .describe('Reconciles with repair of a client with drift'),
   })
   .describe('One client’s progress in a run, updated at every checkpoint');
 
@@ -58,6 +82,13 @@ export const jobRunViewSchema = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     cancelRequestedAt: z.iso.datetime().nullable(),
+    params: z
+      .strictObject({
+        from: z.iso.datetime().optional().describe('Backfills: the start of the window'),
+        to: z.iso.datetime().optional().describe('Backfills: its end, when given (else the client’s cursor)'),
+        repair: z.literal(true).optional().describe('Reconciles asked to repair'),
+      })
+      .describe('What the run was asked to do beyond its kind and slug; `{}` for imports and contacts syncs'),
     stats: z
       .record(z.string(), clientRunStatsSchema)
       .describe('One entry per client, keyed by its slug — every client of a run of up to 100; for a larger run the 100 updated most recently (see `summary` and `clients`)'),

@@ -20,8 +20,31 @@ export const contactsSyncBodySchema = z
   })
   .describe('Read only when the query string names no client');
 
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp such as 2026-11-01T00:00:00.000Z' });
+
+/** The JSON body of `POST /api/jobs/backfill/:slug`. */
+export const backfillBodySchema = z
+  .strictObject({
+    from: instant.describe('Re-import the tickets updated at or after this instant'),
+    to: instant.optional().describe('…and at or before this one; default: the client’s cursor (`tickets:lastImportAt`) as the backfill starts'),
+  })
+  .refine((body) => body.to === undefined || Date.parse(body.to) >= Date.parse(body.from), { path: ['to'], message: 'must not be before from' })
+  .describe('The window of `updatedAt` to re-import, both ends inclusive');
+
+/** The optional JSON body of the reconcile triggers. */
+export const reconcileBodySchema = z
+  .strictObject({ repair: z.boolean().optional().describe('Same as `?repair=true`: re-import what drifted, then check again') })
+  .describe('Optional');
+
+/** `?repair=` of the reconcile triggers. */
+export const repairQuerySchema = z.enum(['true', 'false'], { error: 'must be true or false' });
+
 const startedSlug = z.string().describe('The slug asked for, as given, or "all"');
 
 export const importStartedSchema = z.strictObject({ message: z.literal('Import job started'), slug: startedSlug });
 
 export const contactsSyncStartedSchema = z.strictObject({ message: z.literal('Contacts sync job started'), slug: startedSlug });
+
+export const reconcileStartedSchema = z.strictObject({ message: z.literal('Reconcile job started'), slug: startedSlug });
+
+export const backfillStartedSchema = z.strictObject({ message: z.literal('Backfill job started'), slug: startedSlug });

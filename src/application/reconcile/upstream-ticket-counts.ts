@@ -1,0 +1,66 @@
+import type { Client } from '../../domain/clients/client.js';
+import { ReconcileNotPossibleError } from '../../domain/errors.js';
+import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
+
+/** The upstream's page size limit: the tail is read in pages of this many. */
+const TAIL_PAGE = 100;
+/** A tail longer than this many pages means the cursor is far behind: counting waits for an import instead. */
+export const MAX_TAIL_PAGES = 10;
+
+/** The tickets listed at or after an instant: how many, and which. */
+export interface UpstreamTail {
+  count: number;
+  uuids: string[];
+}
+
+/**
+ * The upstream's ticket counts of one client, from `meta.total` of one-ticket listings (one
+ * request each, remembered per instant), and the tail past the cursor listed in full.
+ */
+export class UpstreamTicketCounts {
+  private readonly totals = new Map<number, Promise<number>>();
+
+  constructor(
+    private readonly source: TicketSource,
+    private readonly client: Client,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Tickets with `updatedAt >= from`, as the upstream counts them. */
+  from(from: Date): Promise<number> {
+    let total = this.totals.get(from.getTime());
+    if (!total) {
+      total = this.list(from, 1, 1).then((page) => {
+        if (page.total === null) throw new ReconcileNotPossibleError(`the upstream gives no meta.total for the tickets of client "${this.client.slug}": nothing to count against`);
+        return page.total;
+      });
+      this.totals.set(from.getTime(), total);
+    }
+    return total;
+  }
+
+  /** Like `from`, counted again now. */
+  async fresh(from: Date): Promise<number> {
+    this.totals.delete(from.getTime());
+    return this.from(from);
+  }
+
+  /**
+   * The tickets listed at or after `from`, page by page (offset pages: a ticket moving while
+   * they are read may be seen twice or not at all, which a second count catches). Null when
+   * there are more than MAX_TAIL_PAGES pages of them.
+   */
+  async tail(from: Date): Promise<UpstreamTail | null> {
+    const uuids = new Set<string>();
+    for (let page = 1; page <= MAX_TAIL_PAGES; page += 1) {
+      const listed = await this.list(from, page, TAIL_PAGE);
+      for (const ticket of listed.items) uuids.add(ticket.uuid);
+      if (listed.items.length < TAIL_PAGE) return { count: uuids.size, uuids: [...uuids] };
+    }
+    return null;
+  }
+
+  private list(from: Date, page: number, limit: number) {
+    return this.source.listTickets(this.client, { updatedAtFrom: from, page, limit }, this.signal);
+  }
+}

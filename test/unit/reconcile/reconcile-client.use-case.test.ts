@@ -1,0 +1,225 @@
+import { expect } from 'chai';
+import { BackfillWindow } from '../../../src/application/backfill/backfill-window.js';
+import { ImportTicketsUseCase } from '../../../src/application/import-tickets/import-tickets.use-case.js';
+import { CheckClientData } from '../../../src/application/reconcile/check-client-data.js';
+import { ReconcileClientUseCase } from '../../../src/application/reconcile/reconcile-client.use-case.js';
+import { SettleContactDeletions } from '../../../src/application/sync-contacts/settle-contact-deletions.js';
+import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
+import { DEFAULT_CONTACTS_SETTINGS } from '../../../src/application/settings.js';
+import type { MissingRows, ReconcileGauge } from '../../../src/domain/ports/reconcile-gauge.port.js';
+import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
+import { aClient, at, manyContacts, manyMessages, manyTickets, seqId } from '../../fakes/builders.js';
+import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
+import { InMemoryContactStore } from '../../fakes/in-memory-contact-store.js';
+import { InMemoryCursorStore } from '../../fakes/in-memory-cursor-store.js';
+import { InMemoryStoredDataCensus } from '../../fakes/in-memory-stored-data-census.js';
+import { InMemoryTicketSource } from '../../fakes/in-memory-ticket-source.js';
+import { InMemoryTicketStore } from '../../fakes/in-memory-ticket-store.js';
+import { recordingLogger } from '../../support/recording-logger.js';
+
+const PAGE_SIZE = 100;
+const CURSOR = CURSOR_KEYS.ticketsLastImportAt;
+
+class RecordingGauge implements ReconcileGauge {
+  readonly records: { slug: string; missing: MissingRows }[] = [];
+  record(slug: string, missing: MissingRows): void {
+    this.records.push({ slug, missing });
+  }
+}
+
+/**
+ * A client with `tickets` tickets upstream (two messages each, one second apart) and 60
+ * contacts, all imported already: the database starts equal to the upstream.
+ */
+async function makeSut({ tickets = 1000, sampleSize = 20 } = {}) {
+  const client = aClient({ slug: 'acme' });
+  const ticketSource = new InMemoryTicketSource();
+  const ticketStore = new InMemoryTicketStore();
+  const contactSource = new InMemoryContactSource();
+  const contactStore = new InMemoryContactStore();
+  const cursors = new InMemoryCursorStore();
+  const gauge = new RecordingGauge();
+  const importSettings = { importStartAt: null, pageSize: PAGE_SIZE };
+  const importTickets = new ImportTicketsUseCase(ticketSource, ticketStore, cursors, importSettings);
+  const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors, new SettleContactDeletions(contactSource, contactStore, DEFAULT_CONTACTS_SETTINGS, recordingLogger()));
+  const check = new CheckClientData(ticketSource, contactSource, cursors, new InMemoryStoredDataCensus(ticketStore, contactStore), importSettings, { sampleSize });
+  const sut = new ReconcileClientUseCase(importTickets, syncContacts, check, new BackfillWindow(importTickets, cursors), ticketStore, gauge);
+
+  const list = manyTickets(tickets, (i) => at(i));
+  ticketSource.seedTickets(client.id, list);
+  for (const t of list) ticketSource.seedMessages(client.id, manyMessages(t.uuid, 2));
+  contactSource.seedContacts(client.id, manyContacts(60));
+  await importTickets.execute(client);
+  await syncContacts.execute(client);
+  const savesBefore = ticketStore.saves.length;
+
+  /** Every upstream request made since the data was imported. */
+  const requestsSoFar = () => ticketSource.requests.length + ticketSource.messageCountRequests.length + contactSource.requests.length;
+  const baseline = requestsSoFar();
+  const listingsBaseline = ticketSource.ticketRequests().length;
+  return {
+    sut,
+    client,
+    ticketSource,
+    ticketStore,
+    contactSource,
+    contactStore,
+    cursors,
+    gauge,
+    savesSinceSetUp: () => ticketStore.saves.length - savesBefore,
+    requestsSinceSetUp: () => requestsSoFar() - baseline,
+    ticketListingsSinceSetUp: () => ticketSource.ticketRequests().length - listingsBaseline,
+  };
+}
+
+const uuids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => seqId('t', from + k));
+
+describe('ReconcileClientUseCase', () => {
+  it('when the database holds everything the upstream has, then there is no drift, the counts agree, and it stores nothing', async () => {
+    const { sut, client, gauge, savesSinceSetUp, requestsSinceSetUp } = await makeSut();
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(report.drift).to.equal(false);
+    expect(report.tickets).to.deep.equal({ upstream: 1000, stored: 1000, missing: 0, window: null });
+    expect(report.messages).to.deep.equal({ sampled: 20, mismatched: 0 });
+    expect(report.contacts).to.deep.equal({ upstream: 60, stored: 60 });
+    expect(savesSinceSetUp()).to.equal(0);
+    // The import (one listing), the tail past the cursor, the count, the tail counted again, 20 message counts, the contacts.
+    expect(requestsSinceSetUp()).to.equal(1 + 1 + 1 + 1 + 20 + 1);
+    expect(gauge.records).to.deep.equal([{ slug: 'acme', missing: { tickets: 0, messages: 0, contacts: 0 } }]);
+  });
+
+  it('when tickets were deleted from the database behind its back, then it counts them missing and bisects to a window of about a page that holds them', async () => {
+    const { sut, client, ticketStore, gauge, ticketListingsSinceSetUp } = await makeSut();
+    ticketStore.lose(client.id, uuids(611, 615));
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(report.drift).to.equal(true);
+    const tickets = report.tickets as { upstream: number; stored: number; missing: number; window: { from: string; to: string } };
+    expect({ upstream: tickets.upstream, stored: tickets.stored, missing: tickets.missing }).to.deep.equal({ upstream: 1000, stored: 995, missing: 5 });
+    const [from, to] = [Date.parse(tickets.window.from), Date.parse(tickets.window.to)];
+    expect(from).to.be.at.most(at(611).getTime());
+    expect(to).to.be.at.least(at(615).getTime());
+    const inWindow = manyTickets(1000, (i) => at(i)).filter((t) => t.updatedAt.getTime() >= from && t.updatedAt.getTime() <= to).length;
+    expect(inWindow).to.be.at.most(PAGE_SIZE + 5);
+    // The import, the tail, the count, the tail again, then one probe per halving: 1000 stored down to about 50.
+    expect(ticketListingsSinceSetUp()).to.be.at.most(1 + 3 + Math.ceil(Math.log2(1000 / 50)));
+    expect(gauge.records.at(-1)!.missing.tickets).to.equal(5);
+    // Counting stores nothing: the lost tickets are still lost.
+    expect(ticketStore.ticket(client.id, seqId('t', 613))).to.equal(undefined);
+  });
+
+  it('when tickets are missing in three stretches far apart, then each gets a window of its own of about a page, and the window covers them all', async () => {
+    const { sut, client, ticketStore } = await makeSut();
+    for (const start of [101, 501, 901]) ticketStore.lose(client.id, uuids(start, start + 4));
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    const tickets = report.tickets as { missing: number; window: { from: string; to: string }; windows: { from: string; to: string }[] };
+    expect(tickets.missing).to.equal(15);
+    expect(tickets.windows).to.have.length(3);
+    for (const [k, start] of [101, 501, 901].entries()) {
+      const [from, to] = [Date.parse(tickets.windows[k]!.from), Date.parse(tickets.windows[k]!.to)];
+      expect(from).to.be.at.most(at(start).getTime());
+      expect(to).to.be.at.least(at(start + 4).getTime());
+      expect((to - from) / 1000).to.be.at.most(PAGE_SIZE + 5);
+    }
+    expect(tickets.window).to.deep.equal({ from: tickets.windows[0]!.from, to: tickets.windows[2]!.to });
+  });
+
+  it('when the missing tickets are the very first ones, then the window starts at the beginning of the counted window and still holds them', async () => {
+    const { sut, client, ticketStore } = await makeSut({ tickets: 300 });
+    ticketStore.lose(client.id, uuids(1, 3));
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    const tickets = report.tickets as { missing: number; window: { from: string; to: string } };
+    expect(tickets.missing).to.equal(3);
+    expect(Date.parse(tickets.window.from)).to.be.at.most(at(1).getTime());
+    expect(Date.parse(tickets.window.to)).to.be.at.least(at(3).getTime());
+  });
+
+  it('when tickets moved past the cursor while it counts, then they are not counted missing and a ticket really missing is still found', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 500 });
+    ticketStore.lose(client.id, [seqId('t', 321)]);
+    let listings = 0;
+    ticketSource.onListTickets = () => {
+      // After the reconcile's import (1) and the tail past the cursor (2): three stored tickets are updated upstream.
+      if (++listings === 3) for (const n of [10, 200, 450]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(10_000 + n) });
+    };
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    const tickets = report.tickets as { upstream: number; stored: number; missing: number; window: { from: string; to: string } };
+    expect(tickets.missing).to.equal(1);
+    expect({ upstream: tickets.upstream, stored: tickets.stored }).to.deep.equal({ upstream: 500 - 3, stored: 500 - 3 - 1 });
+    expect(Date.parse(tickets.window.from)).to.be.at.most(at(321).getTime());
+    expect(Date.parse(tickets.window.to)).to.be.at.least(at(321).getTime());
+  });
+
+  it('when tickets were updated upstream since the last import, then its own import brings them first and they are not counted missing', async () => {
+    const { sut, client, ticketSource, cursors } = await makeSut({ tickets: 200 });
+    for (const n of [5, 50, 150]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(5_000 + n) });
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(report.drift).to.equal(false);
+    expect(report.tickets).to.deep.equal({ upstream: 200, stored: 200, missing: 0, window: null });
+    expect(cursors.value(client.id, CURSOR)).to.equal(at(5_150).toISOString());
+  });
+
+  it('when a sampled ticket lost messages and contacts are missing, then it says so; with repair, it re-imports them, syncs the contacts, and the check after finds everything', async () => {
+    const { sut, client, ticketStore, contactStore, gauge, cursors } = await makeSut({ tickets: 400 });
+    const cursorBefore = cursors.value(client.id, CURSOR);
+    ticketStore.lose(client.id, uuids(101, 104));
+    // t-0010 is the first of 20 picks spread over 396 tickets: rank floor(0.5 * 396 / 20) = 9.
+    ticketStore.lose(client.id, [], [`${seqId('t', 10)}/m-0002`]);
+    contactStore.seed(client.id, manyContacts(1, 61)[0]!, { seenInPass: 1 });
+
+    const found = await sut.execute(client, { runId: 'run-1', repair: false });
+    expect(found.drift).to.equal(true);
+    expect(found.messages).to.deep.equal({ sampled: 20, mismatched: 1 });
+    expect(found.contacts).to.deep.equal({ upstream: 60, stored: 61 });
+    expect(gauge.records.at(-1)!.missing).to.deep.equal({ tickets: 4, messages: 1, contacts: 0 });
+
+    const repaired = await sut.execute(client, { runId: 'run-2', repair: true });
+
+    expect(repaired.repair!.complete).to.equal(true);
+    expect(Date.parse(repaired.repair!.window!.from)).to.be.at.most(at(10).getTime());
+    expect(Date.parse(repaired.repair!.window!.to)).to.be.at.least(at(104).getTime());
+    for (const uuid of uuids(101, 104)) expect(ticketStore.messages(client.id, uuid)).to.have.length(2);
+    expect(ticketStore.messages(client.id, seqId('t', 10))).to.have.length(2);
+    expect(contactStore.deletedIds(client.id)).to.deep.equal([seqId('c', 61)]);
+    expect(gauge.records.at(-1)!.missing).to.deep.equal({ tickets: 0, messages: 0, contacts: 0 });
+    // The repair's re-imports have checkpoints of their own, forgotten once done; the import cursor never went back.
+    expect(cursors.value(client.id, CURSOR)).to.equal(cursorBefore);
+    expect(cursors.sets.filter((s) => s.key.startsWith('reconcile:')).length).to.be.greaterThan(0);
+    expect(cursors.sets.filter((s) => s.key.startsWith('reconcile:')).every((s) => cursors.value(client.id, s.key) === null)).to.equal(true);
+  });
+
+  it('when a sampled ticket was deleted upstream, then its messages answering 404 count as a mismatch, and a repair flags it deleted', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 40, sampleSize: 40 });
+    ticketSource.deleteTicket(client.id, seqId('t', 7));
+
+    const found = await sut.execute(client, { runId: 'run-1', repair: false });
+    expect(found.messages).to.deep.equal({ sampled: 40, mismatched: 1 });
+    expect(ticketStore.isDeleted(client.id, seqId('t', 7))).to.equal(false);
+
+    const repaired = await sut.execute(client, { runId: 'run-2', repair: true });
+
+    expect(ticketStore.isDeleted(client.id, seqId('t', 7))).to.equal(true);
+    expect(repaired.repair!.complete).to.equal(true);
+  });
+
+  it('when there is no drift, then a repair does nothing more than the check', async () => {
+    const { sut, client, savesSinceSetUp } = await makeSut({ tickets: 50 });
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: true });
+
+    expect(report.drift).to.equal(false);
+    expect(report.repair).to.equal(undefined);
+    expect(savesSinceSetUp()).to.equal(0);
+  });
+});
