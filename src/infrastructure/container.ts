@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
 import { CheckReadinessUseCase } from '../application/health/check-readiness.use-case.js';
+import { ListClientActivityUseCase } from '../application/clients/list-client-activity.use-case.js';
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
@@ -38,6 +39,7 @@ import type { PgBossSchedulerSettings } from './jobs/pg-boss-job-scheduler.js';
 import { createDurableJobs } from './jobs/durable-jobs.js';
 import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
+import { PgClientActivityReader } from './pg/pg-client-activity-reader.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
@@ -105,6 +107,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.ContactStore, PgContactStore);
   c.registerSingleton(TOKENS.JobRunStore, PrismaJobRunStore);
   c.registerSingleton(TOKENS.ReadinessCheck, PgReadinessCheck);
+  c.registerSingleton(TOKENS.ClientActivityReader, PgClientActivityReader);
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
@@ -149,6 +152,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     UpdateClientUseCase,
     GetClientUseCase,
     ListClientsUseCase,
+    ListClientActivityUseCase,
   ];
   for (const useCase of useCases) c.registerSingleton(useCase as new (...args: unknown[]) => unknown);
   return c;

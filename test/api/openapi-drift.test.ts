@@ -128,6 +128,7 @@ const ADMIN_OPERATIONS: Record<string, { request: LiveRequest; table: 'job_runs'
   'DELETE /api/jobs/{id}': { request: { path: `/api/jobs/${UNKNOWN_ID}` }, table: 'job_runs' },
   'POST /api/admin/clients': { request: { path: '/api/admin/clients', ...json(acme) }, table: 'clients' },
   'GET /api/admin/clients': { request: { path: '/api/admin/clients' }, table: 'clients' },
+  'GET /api/admin/client-activity': { request: { path: '/api/admin/client-activity' }, table: 'clients' },
   'GET /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme' }, table: 'clients' },
   'PATCH /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme', ...json({ active: false }) }, table: 'clients' },
 };
@@ -227,6 +228,16 @@ const LIVE_CASES: LiveCase[] = [
       return { path: '/api/jobs?kind=import&slug=acme&status=succeeded&trigger=manual&limit=1' };
     },
   },
+  {
+    operation: 'GET /api/jobs',
+    status: 200,
+    when: 'for the page after a run',
+    request: async (app) => {
+      await finishedImportRun(app);
+      const newest = await queuedRun('schedule');
+      return { path: `/api/jobs?before=${newest}&limit=1` };
+    },
+  },
   { operation: 'GET /api/jobs', status: 400, when: 'with a limit of 0', request: () => ({ path: '/api/jobs?limit=0' }) },
   { operation: 'GET /api/jobs', status: 400, when: 'with an unknown parameter', request: () => ({ path: '/api/jobs?color=red' }) },
   { operation: 'GET /api/jobs/{id}', status: 200, when: 'for a finished import', request: async (app) => ({ path: await finishedImportRun(app) }) },
@@ -273,6 +284,17 @@ const LIVE_CASES: LiveCase[] = [
       await registerAcme(app);
       await insertClient({ slug: 'by-hand', apiBaseUrl: 'https://by-hand.example', apiToken: 'short' });
       return { path: '/api/admin/clients' };
+    },
+  },
+  {
+    operation: 'GET /api/admin/client-activity',
+    status: 200,
+    when: 'after a finished import and a failed contacts sync, with a client that never ran',
+    request: async (app) => {
+      await finishedImportRun(app);
+      await failedContactsSyncRun(app);
+      await insertClient({ slug: 'idle', apiBaseUrl: 'https://idle.example' });
+      return { path: '/api/admin/client-activity' };
     },
   },
   {

@@ -52,6 +52,7 @@ function createAdminRouter(container: DependencyContainer): Router {
 
   router.post('/admin/clients', jsonBody(), clients.create);
   router.get('/admin/clients', clients.list);
+  router.get('/admin/client-activity', clients.activity);
   router.get('/admin/clients/:slug', clients.show);
   router.patch('/admin/clients/:slug', jsonBody(), clients.update);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientActivityListSchema, clientActivitySchema, clientLastRunSchema } from '../schemas/client-activity-view.schema.js';
 import { clientChangesSchema, newClientSchema } from '../schemas/client-input.schemas.js';
 import { clientListSchema, clientViewSchema } from '../schemas/client-view.schema.js';
 import {
@@ -43,6 +44,9 @@ const RESPONSE_SCHEMAS = {
   RunClientList: runClientListSchema,
   Client: clientViewSchema,
   ClientList: clientListSchema,
+  ClientActivity: clientActivitySchema,
+  ClientLastRun: clientLastRunSchema,
+  ClientActivityList: clientActivityListSchema,
   UnauthorizedError: unauthorizedErrorSchema,
   TooManyAttemptsError: tooManyAttemptsErrorSchema,
   InternalError: internalErrorSchema,
