@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -7,9 +9,11 @@ import nock from 'nock';
 import { metricsRegistry } from '../../src/infrastructure/container.js';
 import { startPgBoss } from '../../src/infrastructure/jobs/start-pg-boss.js';
 import { maskToken } from '../../src/interfaces/http/controllers/client.view.js';
+import { BUILT_CONSOLE_DIR } from '../../src/interfaces/http/console/console-files.js';
 import { buildOpenApiDocument } from '../../src/interfaces/http/openapi/openapi-document.js';
 import type { Header, HttpMethod, JsonSchema, OpenApiDocument, Operation, Parameter, Response } from '../../src/interfaces/http/openapi/openapi-types.js';
 import { createRouters } from '../../src/interfaces/http/router.js';
+import { ensureConsoleBuilt } from '../support/console-build.js';
 import { insertClient, sql, testDatabaseUrl } from '../support/database.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { useRunningApp, type ApiResponse, type RunningApp } from '../support/running-app.js';
@@ -65,6 +69,22 @@ const lastMigrationUnfinished: Fault = {
   break: () => sql().query(`UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = (SELECT max(migration_name) FROM "_prisma_migrations")`),
   mend: () => sql().query(`UPDATE "_prisma_migrations" SET finished_at = now() WHERE finished_at IS NULL`),
 };
+
+/** The console looks unbuilt: its page moved away for the length of the request. */
+const consoleNotBuilt: Fault = {
+  break: async () => {
+    await ensureConsoleBuilt();
+    await rename(join(BUILT_CONSOLE_DIR, 'index.html'), join(BUILT_CONSOLE_DIR, 'index.html.away'));
+  },
+  mend: () => rename(join(BUILT_CONSOLE_DIR, 'index.html.away'), join(BUILT_CONSOLE_DIR, 'index.html')),
+};
+
+/** The console's built assets of one type, as its page names them. */
+async function consoleAsset(extension: 'js' | 'css'): Promise<string> {
+  await ensureConsoleBuilt();
+  const html = readFileSync(join(BUILT_CONSOLE_DIR, 'index.html'), 'utf8');
+  return new RegExp(`/console/assets/[\\w-]+\\.${extension}`).exec(html)![0];
+}
 
 /** The live table's app has a METRICS_TOKEN, so that /metrics' 401 and 429 can be provoked. */
 const METRICS_TOKEN = 'drift-metrics-token-0123456789';
@@ -173,6 +193,25 @@ const LIVE_CASES: LiveCase[] = [
     request: () => ({ path: `/api/docs/${asset}`, token: null }),
   })),
   { operation: 'GET /api/docs/{asset}', status: 404, when: 'for a path that climbs out', request: () => ({ path: '/api/docs/..%2F..%2Fpackage.json', token: null }) },
+
+  {
+    operation: 'GET /console',
+    status: 200,
+    when: 'without a token, once built',
+    request: async () => {
+      await ensureConsoleBuilt();
+      return { path: '/console', token: null };
+    },
+  },
+  { operation: 'GET /console', status: 404, when: 'before the console is built', request: () => ({ path: '/console', token: null, fault: consoleNotBuilt }) },
+  ...(['js', 'css'] as const).map((extension) => ({
+    operation: 'GET /console/assets/{file}',
+    status: 200,
+    when: `for the page's ${extension} file`,
+    request: async () => ({ path: await consoleAsset(extension), token: null }),
+  })),
+  { operation: 'GET /console/assets/{file}', status: 404, when: 'for a path that climbs out', request: () => ({ path: '/console/assets/..%2F..%2Fpackage.json', token: null }) },
+  { operation: 'GET /console/assets/{file}', status: 404, when: 'for a file of no build', request: () => ({ path: '/console/assets/index-00000000.js', token: null }) },
 
   {
     operation: 'GET /metrics',
