@@ -198,10 +198,13 @@ describe('Admin console in a real browser (Chromium + playwright-core)', functio
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   });
 
-  it('when a slow import is cancelled from its run page, then the run ends cancelled', async () => {
+  it('when a slow import runs, then the clients and runs pages show its progress bar; when it is cancelled from its run page, then the run ends cancelled', async () => {
     await page.getByRole('button', { name: 'Import slowco' }).click();
     await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
     await page.locator('table.run-clients tr[data-slug="slowco"] .status--running').waitFor();
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    await page.getByRole('progressbar', { name: 'slowco import progress' }).waitFor();
+    await screenshot('clients-live');
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.getByRole('progressbar', { name: 'slowco import progress' }).waitFor();
     await screenshot('runs');

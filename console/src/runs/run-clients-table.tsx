@@ -29,14 +29,16 @@ export function RunClientsTable({ clients, kind }: { clients: RunClient[]; kind:
             <tr key={client.slug} data-slug={client.slug}>
               <th scope="row">{client.slug}</th>
               <td data-label="Status">
-                <StatusBadge status={client.status} />
-                {client.waitingForBudgetSince && <span class="muted"> waiting for its rate budget since {formatTime(client.waitingForBudgetSince)}</span>}
-                {client.coveredBy && (
-                  <span class="muted">
-                    {' '}
-                    covered by <a href={hrefOf({ page: 'run', id: client.coveredBy })}>run {shortId(client.coveredBy)}</a>
-                  </span>
-                )}
+                <div class="cell-stack">
+                  <StatusBadge status={client.status} />
+                  {client.waitingForBudgetSince && <span class="muted"> waiting for its rate budget since {formatTime(client.waitingForBudgetSince)}</span>}
+                  {client.coveredBy && (
+                    <span class="muted">
+                      {' '}
+                      covered by <a href={hrefOf({ page: 'run', id: client.coveredBy })}>run {shortId(client.coveredBy)}</a>
+                    </span>
+                  )}
+                </div>
               </td>
               <td data-label="Progress">
                 <ProgressBar percent={progressPercent(client)} label={`${client.slug} ${kind} progress`} />

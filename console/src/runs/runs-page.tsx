@@ -130,15 +130,17 @@ export function RunsPage() {
                     <td data-label="Requested">{formatTime(run.requestedAt)}</td>
                     <td data-label="Duration">{formatDuration(durationBetween(run.startedAt, run.finishedAt))}</td>
                     <td data-label="Clients">
-                      {run.summary ? `${run.summary.byStatus.succeeded} of ${run.summary.clients} succeeded${run.summary.byStatus.failed ? `, ${run.summary.byStatus.failed} failed` : ''}` : '—'}
-                      {run.status === 'running' &&
-                        live.slice(0, BARS_IN_LIST).map(([slug, stats]) => (
-                          <div class="mini-progress" key={slug}>
-                            <span class="muted">{slug}</span>
-                            <ProgressBar percent={progressPercent(stats)} label={`${slug} ${run.kind} progress`} />
+                      <div class="cell-stack">
+                        {run.summary ? `${run.summary.byStatus.succeeded} of ${run.summary.clients} succeeded${run.summary.byStatus.failed ? `, ${run.summary.byStatus.failed} failed` : ''}` : '—'}
+                        {run.status === 'running' &&
+                          live.slice(0, BARS_IN_LIST).map(([slug, stats]) => (
+                            <div class="mini-progress" key={slug}>
+                              <span class="muted">{slug}</span>
+                              <ProgressBar percent={progressPercent(stats)} label={`${slug} ${run.kind} progress`} />
                           </div>
                         ))}
                       {run.status === 'running' && live.length > BARS_IN_LIST && <span class="muted">and {live.length - BARS_IN_LIST} more</span>}
+                      </div>
                     </td>
                     <td data-label="Actions">
                       {(run.status === 'queued' || run.status === 'running') && (
