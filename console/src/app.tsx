@@ -21,6 +21,11 @@ export function App() {
   useEffect(() => {
     void loadCatalog().then(setCatalog);
   }, []);
+  // A new page: the keyboard starts again at its content, as after a page load.
+  const page = route.page === 'run' ? route.id : route.page;
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main.content')?.focus({ preventScroll: true });
+  }, [page]);
 
   const signOut = (message: string | null) => {
     tokens.clear();
@@ -74,7 +79,7 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main class="content">
+      <main class="content" tabIndex={-1}>
         {route.page === 'clients' && <ClientsPage />}
         {route.page === 'runs' && <RunsPage />}
         {route.page === 'run' && <RunPage key={route.id} id={route.id} />}
