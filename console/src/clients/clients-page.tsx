@@ -38,7 +38,8 @@ export function ClientsPage() {
     void load();
   }, [load]);
   const anyLive = [...activity.values()].some((entry) => Object.values(entry.lastRuns).some((run) => !isFinished(run.status)));
-  usePolling(load, 2000, anyLive, 'clients');
+  // Every 2 s while a run is under way; otherwise now and then, to show runs started elsewhere (the CLI, a schedule).
+  usePolling(load, anyLive ? 2000 : 15_000, true, 'clients');
 
   const trigger = async (path: string, body: unknown, what: string) => {
     setMessage(null);

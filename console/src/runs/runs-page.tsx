@@ -36,7 +36,9 @@ export function RunsPage() {
   useEffect(() => {
     void load();
   }, [load]);
-  usePolling(load, 2000, runs?.some((run) => !isFinished(run.status)) ?? false, `${JSON.stringify(filter)}:${before}`);
+  // Every 2 s while a run shown is under way; otherwise now and then, to show new runs (only on the newest page).
+  const anyLive = runs?.some((run) => !isFinished(run.status)) ?? false;
+  usePolling(load, anyLive ? 2000 : 10_000, anyLive || before === null, `${JSON.stringify(filter)}:${before}`);
 
   const choose = (name: keyof RunFilter) => (event: Event) => {
     setFilter({ ...filter, [name]: (event.target as HTMLSelectElement).value || undefined });
