@@ -1,6 +1,6 @@
 import type { ClientRunStats, RunStatus } from '../api/types.js';
 
-export const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isFinished(status: RunStatus): boolean {
   return FINISHED.includes(status);
@@ -54,18 +54,6 @@ export function progressPercent(stats: ClientRunStats): number | null {
     return Math.min(100, Math.floor(((done ?? 0) / expected) * 100));
   }
   return stats.status === 'queued' ? 0 : null;
-}
-
-/** What a client stored in a run: tickets and messages, or contacts and tags, whichever it counts. */
-export function storedSummary(stats: ClientRunStats): string {
-  const parts: string[] = [];
-  if (stats.tickets !== undefined) parts.push(`${formatCount(stats.tickets)} tickets`);
-  if (stats.messages !== undefined) parts.push(`${formatCount(stats.messages)} messages`);
-  if (stats.contacts !== undefined) parts.push(`${formatCount(stats.contacts)} contacts`);
-  if (stats.tags !== undefined) parts.push(`${formatCount(stats.tags)} tags`);
-  if (stats.deletedContacts) parts.push(`${formatCount(stats.deletedContacts)} deleted`);
-  if (stats.skippedTickets) parts.push(`${formatCount(stats.skippedTickets)} skipped`);
-  return parts.join(', ') || '—';
 }
 
 /** `a1b2c3d4`: enough of a run id to tell runs apart on screen. */
