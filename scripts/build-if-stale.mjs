@@ -1,6 +1,7 @@
-// `npm start` builds only when the build is missing or older than its sources: a fingerprint of
-// every input (path, size, modification time) is kept beside the build, and a rebuild happens
-// when it differs. `npm run build` always rebuilds.
+// `npm start` builds only when the build is missing or older than its sources, the service's
+// (src/) and the console's (console/): a fingerprint of every input (path, size, modification
+// time) is kept beside the build, and a rebuild happens when it differs. `npm run build` always
+// rebuilds.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const STAMP = join(ROOT, 'dist', '.sources-fingerprint');
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'console', 'scripts/build-console.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
 function* files(path) {
   const stat = statSync(path, { throwIfNoEntry: false });

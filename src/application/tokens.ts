@@ -4,6 +4,7 @@ export const TOKENS = {
   ContactSource: Symbol('ContactSource'),
   CursorStore: Symbol('CursorStore'),
   ClientRepository: Symbol('ClientRepository'),
+  ClientActivityReader: Symbol('ClientActivityReader'),
   TicketStore: Symbol('TicketStore'),
   ContactStore: Symbol('ContactStore'),
   ChangeFeed: Symbol('ChangeFeed'),

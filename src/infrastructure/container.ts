@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { instanceCachingFactory, container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { GetClientUseCase } from '../application/clients/get-client.use-case.js';
 import { CheckReadinessUseCase } from '../application/health/check-readiness.use-case.js';
+import { ListClientActivityUseCase } from '../application/clients/list-client-activity.use-case.js';
 import { ListClientsUseCase } from '../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../application/clients/update-client.use-case.js';
@@ -47,6 +48,7 @@ import { createDurableJobs } from './jobs/durable-jobs.js';
 import { ImporterMetrics } from './metrics/importer-metrics.js';
 import { PrismaClientRepository } from './prisma/prisma-client-repository.js';
 import { PgChangeFeed } from './pg/pg-change-feed.js';
+import { PgClientActivityReader } from './pg/pg-client-activity-reader.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
 import { PgStoredDataCensus } from './pg/pg-stored-data-census.js';
@@ -149,6 +151,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     });
     closeHooks.push(() => c.resolve<WebhookDeliveryLoop>(WEBHOOK_DELIVERY_LOOP).stop());
   }
+  c.registerSingleton(TOKENS.ClientActivityReader, PgClientActivityReader);
 
   // The schedulers call back into use cases that themselves schedule: resolved lazily.
   c.registerInstance<JobHandlers>(TOKENS.JobHandlers, {
@@ -200,6 +203,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
     DeliverWebhookUseCase,
     ListWebhookDeliveriesUseCase,
     RedeliverWebhookUseCase,
+    ListClientActivityUseCase,
   ];
   for (const useCase of useCases) c.registerSingleton(useCase as new (...args: unknown[]) => unknown);
   return c;

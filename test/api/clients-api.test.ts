@@ -163,6 +163,17 @@ describe('Clients admin API', () => {
     expect(JSON.stringify(body)).to.not.include('secret');
   });
 
+  it('when the base URL is no URL at all, then it answers 400 naming it, not 500, on create and on change', async () => {
+    const created = await post({ ...acme, apiBaseUrl: 'not a url' });
+    await post(acme);
+    const changed = await app.request('PATCH', '/api/admin/clients/acme', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiBaseUrl: 'http//missing-colon' }) });
+
+    expect(created.status).to.equal(400);
+    expect((await created.json()).fields).to.deep.equal({ apiBaseUrl: 'must be an http(s) URL' });
+    expect(changed.status).to.equal(400);
+    expect((await changed.json()).fields).to.deep.equal({ apiBaseUrl: 'must be an http(s) URL' });
+  });
+
   it('when a slug no client could have is fetched, then it answers 404, not 500', async () => {
     for (const slug of ['%00', 'UPPER', 'a'.repeat(300)]) {
       const response = await app.request('GET', `/api/admin/clients/${slug}`);

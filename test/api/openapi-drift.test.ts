@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -7,9 +9,11 @@ import nock from 'nock';
 import { metricsRegistry } from '../../src/infrastructure/container.js';
 import { startPgBoss } from '../../src/infrastructure/jobs/start-pg-boss.js';
 import { maskToken } from '../../src/interfaces/http/controllers/client.view.js';
+import { BUILT_CONSOLE_DIR } from '../../src/interfaces/http/console/console-files.js';
 import { buildOpenApiDocument } from '../../src/interfaces/http/openapi/openapi-document.js';
 import type { Header, HttpMethod, JsonSchema, OpenApiDocument, Operation, Parameter, Response } from '../../src/interfaces/http/openapi/openapi-types.js';
 import { createRouters } from '../../src/interfaces/http/router.js';
+import { ensureConsoleBuilt } from '../support/console-build.js';
 import { insertClient, sql, testDatabaseUrl } from '../support/database.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { useRunningApp, type ApiResponse, type RunningApp } from '../support/running-app.js';
@@ -65,6 +69,22 @@ const lastMigrationUnfinished: Fault = {
   break: () => sql().query(`UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = (SELECT max(migration_name) FROM "_prisma_migrations")`),
   mend: () => sql().query(`UPDATE "_prisma_migrations" SET finished_at = now() WHERE finished_at IS NULL`),
 };
+
+/** The console looks unbuilt: its page moved away for the length of the request. */
+const consoleNotBuilt: Fault = {
+  break: async () => {
+    await ensureConsoleBuilt();
+    await rename(join(BUILT_CONSOLE_DIR, 'index.html'), join(BUILT_CONSOLE_DIR, 'index.html.away'));
+  },
+  mend: () => rename(join(BUILT_CONSOLE_DIR, 'index.html.away'), join(BUILT_CONSOLE_DIR, 'index.html')),
+};
+
+/** The console's built assets of one type, as its page names them. */
+async function consoleAsset(extension: 'js' | 'css'): Promise<string> {
+  await ensureConsoleBuilt();
+  const html = readFileSync(join(BUILT_CONSOLE_DIR, 'index.html'), 'utf8');
+  return new RegExp(`/console/assets/[\\w-]+\\.${extension}`).exec(html)![0];
+}
 
 /** The live table's app has a METRICS_TOKEN, so that /metrics' 401 and 429 can be provoked. */
 const METRICS_TOKEN = 'drift-metrics-token-0123456789';
@@ -143,6 +163,7 @@ const ADMIN_OPERATIONS: Record<string, { request: LiveRequest; table: 'job_runs'
   'DELETE /api/jobs/{id}': { request: { path: `/api/jobs/${UNKNOWN_ID}` }, table: 'job_runs' },
   'POST /api/admin/clients': { request: { path: '/api/admin/clients', ...json(acme) }, table: 'clients' },
   'GET /api/admin/clients': { request: { path: '/api/admin/clients' }, table: 'clients' },
+  'GET /api/admin/client-activity': { request: { path: '/api/admin/client-activity' }, table: 'clients' },
   'GET /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme' }, table: 'clients' },
   'PATCH /api/admin/clients/{slug}': { request: { path: '/api/admin/clients/acme', ...json({ active: false }) }, table: 'clients' },
   'GET /api/webhooks/deliveries': { request: { path: '/api/webhooks/deliveries' }, table: 'webhook_deliveries' },
@@ -189,6 +210,25 @@ const LIVE_CASES: LiveCase[] = [
     request: () => ({ path: `/api/docs/${asset}`, token: null }),
   })),
   { operation: 'GET /api/docs/{asset}', status: 404, when: 'for a path that climbs out', request: () => ({ path: '/api/docs/..%2F..%2Fpackage.json', token: null }) },
+
+  {
+    operation: 'GET /console',
+    status: 200,
+    when: 'without a token, once built',
+    request: async () => {
+      await ensureConsoleBuilt();
+      return { path: '/console', token: null };
+    },
+  },
+  { operation: 'GET /console', status: 404, when: 'before the console is built', request: () => ({ path: '/console', token: null, fault: consoleNotBuilt }) },
+  ...(['js', 'css'] as const).map((extension) => ({
+    operation: 'GET /console/assets/{file}',
+    status: 200,
+    when: `for the page's ${extension} file`,
+    request: async () => ({ path: await consoleAsset(extension), token: null }),
+  })),
+  { operation: 'GET /console/assets/{file}', status: 404, when: 'for a path that climbs out', request: () => ({ path: '/console/assets/..%2F..%2Fpackage.json', token: null }) },
+  { operation: 'GET /console/assets/{file}', status: 404, when: 'for a file of no build', request: () => ({ path: '/console/assets/index-00000000.js', token: null }) },
 
   {
     operation: 'GET /metrics',
@@ -267,6 +307,16 @@ const LIVE_CASES: LiveCase[] = [
       return { path: '/api/jobs?kind=import&slug=acme&status=succeeded&trigger=manual&limit=1' };
     },
   },
+  {
+    operation: 'GET /api/jobs',
+    status: 200,
+    when: 'for the page after a run',
+    request: async (app) => {
+      await finishedImportRun(app);
+      const newest = await queuedRun('schedule');
+      return { path: `/api/jobs?before=${newest}&limit=1` };
+    },
+  },
   { operation: 'GET /api/jobs', status: 400, when: 'with a limit of 0', request: () => ({ path: '/api/jobs?limit=0' }) },
   { operation: 'GET /api/jobs', status: 400, when: 'with an unknown parameter', request: () => ({ path: '/api/jobs?color=red' }) },
   { operation: 'GET /api/jobs/{id}', status: 200, when: 'for a finished import', request: async (app) => ({ path: await finishedImportRun(app) }) },
@@ -313,6 +363,17 @@ const LIVE_CASES: LiveCase[] = [
       await registerAcme(app);
       await insertClient({ slug: 'by-hand', apiBaseUrl: 'https://by-hand.example', apiToken: 'short' });
       return { path: '/api/admin/clients' };
+    },
+  },
+  {
+    operation: 'GET /api/admin/client-activity',
+    status: 200,
+    when: 'after a finished import and a failed contacts sync, with a client that never ran',
+    request: async (app) => {
+      await finishedImportRun(app);
+      await failedContactsSyncRun(app);
+      await insertClient({ slug: 'idle', apiBaseUrl: 'https://idle.example' });
+      return { path: '/api/admin/client-activity' };
     },
   },
   {

@@ -104,9 +104,11 @@ export class InMemoryJobRunStore implements JobRunStore {
   }
 
   async list(filter: JobRunFilter): Promise<JobRun[]> {
-    return [...this.runs.values()]
+    const newestFirst = [...this.runs.values()].sort((a, b) => b.run.requestedAt.getTime() - a.run.requestedAt.getTime() || b.seq - a.seq);
+    if (filter.before !== undefined && !this.runs.has(filter.before)) return [];
+    const afterCursor = filter.before === undefined ? newestFirst : newestFirst.slice(newestFirst.findIndex(({ run }) => run.id === filter.before) + 1);
+    return afterCursor
       .filter(({ run }) => (filter.kind === undefined || run.kind === filter.kind) && (filter.slug === undefined || run.slug === filter.slug) && (filter.status === undefined || run.status === filter.status) && (filter.trigger === undefined || run.trigger === filter.trigger))
-      .sort((a, b) => b.run.requestedAt.getTime() - a.run.requestedAt.getTime() || b.seq - a.seq)
       .slice(0, filter.limit)
       .map(({ run }) => new JobRun(structuredClone(run)));
   }

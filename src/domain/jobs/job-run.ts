@@ -278,6 +278,8 @@ export interface JobRunFilter {
   slug?: string;
   status?: JobStatus;
   trigger?: JobTrigger;
+  /** Only runs listed after this one, newest first (keyset paging: the last id of the previous page). */
+  before?: string;
   /** Newest first, at most this many. */
   limit: number;
 }

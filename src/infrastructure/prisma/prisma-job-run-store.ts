@@ -86,8 +86,17 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async list(filter: JobRunFilter): Promise<JobRun[]> {
+    const after = filter.before === undefined ? null : await this.prisma.jobRun.findUnique({ where: { id: filter.before }, select: { id: true, requestedAt: true } });
+    // A page after a run that is gone (pruned) has nothing to follow.
+    if (filter.before !== undefined && !after) return [];
     const rows = await this.prisma.jobRun.findMany({
-      where: { kind: filter.kind, slug: filter.slug, status: filter.status, trigger: filter.trigger },
+      where: {
+        kind: filter.kind,
+        slug: filter.slug,
+        status: filter.status,
+        trigger: filter.trigger,
+        ...(after ? { OR: [{ requestedAt: { lt: after.requestedAt } }, { requestedAt: after.requestedAt, id: { lt: after.id } }] } : {}),
+      },
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
     });

@@ -2,19 +2,21 @@ import Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import { ClientsController } from './controllers/clients.controller.js';
+import { ConsoleController } from './controllers/console.controller.js';
 import { DocsController } from './controllers/docs.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { JobRunsController } from './controllers/job-runs.controller.js';
 import { JobsController } from './controllers/jobs.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
+import { ConsoleFiles } from './console/console-files.js';
 import { jsonBody } from './middleware/json-body.js';
 import { noQuery } from './middleware/no-query.js';
 import { bearerAuth } from './middleware/token-auth.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 export interface Routers {
-  /** Served without the admin token: probes, documentation and metrics (behind METRICS_TOKEN when set), nothing secret. */
+  /** Served without the admin token: probes, documentation, the console's files and metrics (behind METRICS_TOKEN when set), nothing secret. */
   open: Router;
   /** Every route here needs the admin token (checked by the app before routing). */
   admin: Router;
@@ -57,6 +59,7 @@ function createAdminRouter(container: DependencyContainer): Router {
 
   router.post('/admin/clients', jsonBody(), clients.create);
   router.get('/admin/clients', clients.list);
+  router.get('/admin/client-activity', clients.activity);
   router.get('/admin/clients/:slug', clients.show);
   router.patch('/admin/clients/:slug', jsonBody(), clients.update);
 
@@ -70,12 +73,15 @@ function createOpenRouter(container: DependencyContainer, options: RouterOptions
   const health = container.resolve(HealthController);
   const metrics = new MetricsController(options.metrics.registry);
   const docs = new DocsController(buildOpenApiDocument());
+  const consoleFiles = new ConsoleController(new ConsoleFiles());
   const router = new Router();
   router.get('/api/health', noQuery(), health.health);
   router.get('/api/ready', noQuery(), health.ready);
   router.get('/api/openapi.json', noQuery(), docs.openApiDocument);
   router.get('/api/docs', noQuery(), docs.page);
   router.get('/api/docs/:asset', docs.asset);
+  router.get('/console', consoleFiles.page);
+  router.get('/console/assets/:file', consoleFiles.asset);
   if (options.metrics.token) router.get('/metrics', bearerAuth(options.metrics.token), metrics.scrape);
   else router.get('/metrics', metrics.scrape);
   return router;

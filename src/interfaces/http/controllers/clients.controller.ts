@@ -1,12 +1,14 @@
 import type { Context } from 'koa';
 import { inject, injectable } from 'tsyringe';
 import { GetClientUseCase } from '../../../application/clients/get-client.use-case.js';
+import { ListClientActivityUseCase } from '../../../application/clients/list-client-activity.use-case.js';
 import { ListClientsUseCase } from '../../../application/clients/list-clients.use-case.js';
 import { RegisterClientUseCase } from '../../../application/clients/register-client.use-case.js';
 import { UpdateClientUseCase } from '../../../application/clients/update-client.use-case.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import { clientChangesSchema, clientSlugSchema, newClientSchema } from '../schemas/client-input.schemas.js';
 import { validateInput } from '../schemas/validate-input.js';
+import { toClientActivityView } from './client-activity.view.js';
 import { toClientView } from './client.view.js';
 
 /** Admin endpoints for the registered clients (tenants). */
@@ -17,6 +19,7 @@ export class ClientsController {
     @inject(UpdateClientUseCase) private readonly updateClient: UpdateClientUseCase,
     @inject(GetClientUseCase) private readonly getClient: GetClientUseCase,
     @inject(ListClientsUseCase) private readonly listClients: ListClientsUseCase,
+    @inject(ListClientActivityUseCase) private readonly listClientActivity: ListClientActivityUseCase,
   ) {}
 
   create = async (ctx: Context) => {
@@ -28,6 +31,10 @@ export class ClientsController {
 
   list = async (ctx: Context) => {
     ctx.body = { clients: (await this.listClients.execute()).map(toClientView) };
+  };
+
+  activity = async (ctx: Context) => {
+    ctx.body = { clients: (await this.listClientActivity.execute()).map(toClientActivityView) };
   };
 
   show = async (ctx: Context) => {

@@ -24,7 +24,9 @@ export class JobRunsController {
   };
 
   list = async (ctx: Context) => {
-    ctx.body = { jobs: (await this.listJobs.execute(parseQuery(jobRunListQuerySchema, ctx.query))).map(toJobRunView) };
+    const filter = parseQuery(jobRunListQuerySchema, ctx.query);
+    const jobs = (await this.listJobs.execute(filter)).map(toJobRunView);
+    ctx.body = { jobs, next: jobs.length === filter.limit ? jobs.at(-1)!.id : null };
   };
 
   clients = async (ctx: Context) => {

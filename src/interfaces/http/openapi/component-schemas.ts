@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientActivityListSchema, clientActivitySchema, clientLastRunSchema } from '../schemas/client-activity-view.schema.js';
 import { clientChangesSchema, newClientSchema } from '../schemas/client-input.schemas.js';
 import { clientListSchema, clientViewSchema } from '../schemas/client-view.schema.js';
 import {
@@ -51,6 +52,9 @@ const RESPONSE_SCHEMAS = {
   ClientList: clientListSchema,
   WebhookDelivery: webhookDeliveryViewSchema,
   WebhookDeliveryList: webhookDeliveryListSchema,
+  ClientActivity: clientActivitySchema,
+  ClientLastRun: clientLastRunSchema,
+  ClientActivityList: clientActivityListSchema,
   UnauthorizedError: unauthorizedErrorSchema,
   TooManyAttemptsError: tooManyAttemptsErrorSchema,
   InternalError: internalErrorSchema,

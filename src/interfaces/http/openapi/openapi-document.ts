@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { componentSchemas } from './component-schemas.js';
 import type { OpenApiDocument, Paths } from './openapi-types.js';
 import { clientPaths } from './paths/clients.paths.js';
+import { consolePaths } from './paths/console.paths.js';
 import { docsPaths } from './paths/docs.paths.js';
 import { jobRunPaths } from './paths/job-runs.paths.js';
 import { jobTriggerPaths } from './paths/job-triggers.paths.js';
@@ -15,7 +16,7 @@ import { ADMIN_TOKEN_SCHEME, headers, parameters, responses, securitySchemes } f
 const { name, version } = createRequire(import.meta.url)('../../../../package.json') as { name: string; version: string };
 
 /** Every documented route, one file per feature: a new route goes in its feature's file (or a new file listed here). */
-const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, maintenanceJobPaths, jobRunPaths, clientPaths, webhookPaths];
+const PATHS: Paths[] = [probePaths, docsPaths, metricsPaths, jobTriggerPaths, maintenanceJobPaths, jobRunPaths, clientPaths, webhookPaths, consolePaths];
 
 const TAGS = [
   { name: 'Jobs', description: 'Start an import or a contacts sync (the origin contract: `docs/origin-api.md` in the repository), a reconcile or a backfill.' },
@@ -25,9 +26,12 @@ const TAGS = [
   { name: 'Probes', description: 'For load balancers and orchestrators; no token.' },
   { name: 'Docs', description: 'This document and a page to read it; no token.' },
   { name: 'Metrics', description: 'For Prometheus; behind its own token (METRICS_TOKEN) when the service has one.' },
+  { name: 'Console', description: 'The admin console in the browser, at [/console](/console); no token to load it.' },
 ];
 
 const DESCRIPTION = `Imports tickets, messages, contacts and tags from an external helpdesk API into PostgreSQL. This API starts the jobs, follows their runs and manages the clients.
+
+**[Open the admin console](/console)**: the same, in the browser (clients, runs with live progress, every trigger a click away).
 
 - **Token**: every route but the probes, the docs and the metrics needs \`x-admin-token\`. A missing or wrong one is \`401 {"error":"unauthorized"}\`; an address that sends a wrong one more than 30 times within a minute gets \`429 {"error":"too_many_attempts"}\` (with \`Retry-After\`) for the rest of that minute, while the right token always passes. Without the token no other path answers anything but 401 (or 429), whether it exists or not.
 - **Errors** are JSON \`{"error": code, "message"?: text}\`, plus \`fields\` for \`validation_failed\`; never a stack trace. Anything unexpected is \`500 {"error":"internal_error"}\`. With the token, an unknown path is \`404 {"error":"not_found"}\` and a method a path does not list is \`405 {"error":"method_not_allowed"}\`.

@@ -10,6 +10,7 @@ export const jobRunListQuerySchema = z.strictObject({
   slug: z.string().min(1).max(200).optional(),
   status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
   trigger: z.enum(JOB_TRIGGERS, { error: `must be one of ${JOB_TRIGGERS.join(', ')}` }).optional(),
+  before: z.uuid({ error: 'must be a run id (a UUID)' }).optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
 });
 

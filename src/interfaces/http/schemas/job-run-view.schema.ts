@@ -110,4 +110,7 @@ export const runClientListSchema = z
   .describe('A page of a run’s clients');
 
 /** The body of `GET /api/jobs`. */
-export const jobRunListSchema = z.strictObject({ jobs: z.array(jobRunViewSchema).describe('Newest first') });
+export const jobRunListSchema = z.strictObject({
+  jobs: z.array(jobRunViewSchema).describe('Newest first'),
+  next: z.guid().nullable().describe('Pass as `before` for the next page; null when this page is not full (the last one)'),
+});

@@ -72,4 +72,15 @@ export const clientPaths: Paths = {
       }),
     },
   },
+  '/api/admin/client-activity': {
+    get: {
+      operationId: 'listClientActivity',
+      tags: ['Clients'],
+      summary: 'Where every client stands: stored data, cursors, latest runs',
+      description:
+        'For each registered client (in slug order, as in `GET /api/admin/clients`): the tickets, messages and contacts stored (exact counts, so this reads every row’s index entry: an admin view, not one to poll many times a second), its sync cursors, and its share of the latest run of each kind it took part in — status, when, how long, its stats.',
+      parameters: [requestIdParameter],
+      responses: adminResponses({ '200': jsonResponse('One entry per client.', schemaRef('ClientActivityList')) }),
+    },
+  },
 };

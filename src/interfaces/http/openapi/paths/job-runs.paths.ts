@@ -9,6 +9,7 @@ const LIST_PARAMETERS: Record<keyof typeof jobRunListQuerySchema.shape, string> 
   slug: 'Only runs asked for this slug ("all" for the runs of every client).',
   status: 'Only runs in this status.',
   trigger: 'Only runs created this way.',
+  before: 'Runs requested before this one, newest first: the `next` of the previous page. A run no longer in the history has none after it.',
   limit: 'How many runs, newest first.',
 };
 

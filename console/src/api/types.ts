@@ -1,0 +1,106 @@
+/* The shapes of the admin API's answers the console reads (the OpenAPI document at /api/openapi.json is the contract). */
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Client {
+  id: string;
+  slug: string;
+  name: string;
+  active: boolean;
+  apiBaseUrl: string;
+  /** Masked by the API: "••••abcd". */
+  apiToken: string;
+  requestsPerMinute: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ClientRunStats {
+  status: RunStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  pages: number;
+  tickets?: number;
+  messages?: number;
+  skippedTickets?: number;
+  listedTickets?: number;
+  expectedTickets?: number | null;
+  contacts?: number;
+  expectedContacts?: number | null;
+  tags?: number;
+  deletedContacts?: number;
+  upstreamRequests: number;
+  retries: number;
+  rateLimited: number;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+  error?: string;
+  waitingForBudgetSince?: string;
+  coveredBy?: string;
+  /** Reconcile runs (issue 11): whether the stored data differed from the upstream. */
+  drift?: boolean;
+}
+
+export interface ClientLastRun {
+  runId: string;
+  href: string;
+  status: RunStatus;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  stats: ClientRunStats;
+}
+
+export interface ClientActivity {
+  slug: string;
+  stored: { tickets: number; messages: number; contacts: number };
+  cursors: Record<string, string>;
+  lastRuns: Record<string, ClientLastRun>;
+}
+
+export interface RunSummary {
+  clients: number;
+  byStatus: Record<RunStatus, number>;
+  totals: Record<string, number>;
+}
+
+export interface JobRun {
+  id: string;
+  kind: string;
+  slug: string;
+  status: RunStatus;
+  trigger: string;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelRequestedAt: string | null;
+  stats: Record<string, ClientRunStats>;
+  summary: RunSummary | null;
+  clients: { href: string; complete: boolean };
+  error: string | null;
+}
+
+export interface RunClient extends ClientRunStats {
+  slug: string;
+}
+
+export interface RunFilter {
+  kind?: string;
+  status?: string;
+  slug?: string;
+  trigger?: string;
+}
+
+export interface NewClient {
+  slug: string;
+  name: string;
+  apiBaseUrl: string;
+  apiToken: string;
+  /** Null: the service default. A text the form could not read as a number is sent as typed, for the API to say what is wrong with it. */
+  requestsPerMinute: number | string | null;
+  active?: boolean;
+}
+
+export type ClientChanges = Partial<Omit<NewClient, 'slug'>>;
