@@ -17,6 +17,7 @@ import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js'
 import { TOKENS } from '../tokens.js';
 import { describeError, errorDetail } from './describe-error.js';
 import { EndRunWhenClientsFinish } from './end-run-when-clients-finish.js';
+import { StoredChanges } from './stored-changes.js';
 
 /** How often a working client's wait for its rate budget is looked at (in memory; a save only when it begins or ends). */
 const WAIT_WATCH_MS = 1000;
@@ -126,20 +127,12 @@ export class RunClientJobUseCase {
       void record('running').catch(() => {});
     }, WAIT_WATCH_MS);
     watch.unref?.();
-    // What this attempt stored so far and has already announced downstream. A reconcile's
-    // `tickets`, `messages` and `contacts` are its findings, not counts: it announces its cursor.
-    const announced: { tickets: number; messages: number; contacts: number; cursor?: string | null } = { tickets: 0, messages: 0, contacts: 0 };
+    const changes = new StoredChanges({ clientId: client.id, slug: client.slug, kind: run.kind, runId: run.id });
     const announce = async () => {
-      const count = (value: unknown) => (typeof value === 'number' ? value : 0);
-      const baseline = announced.cursor !== undefined ? announced.cursor : (latest?.cursorBefore ?? null);
-      const stored = { tickets: count(latest?.tickets), messages: count(latest?.messages), contacts: count(latest?.contacts), cursor: latest?.cursorAfter ?? baseline };
-      const change = { tickets: stored.tickets - announced.tickets, messages: stored.messages - announced.messages, contacts: stored.contacts - announced.contacts };
-      if (change.tickets + change.messages + change.contacts === 0 && stored.cursor === baseline) return;
-      Object.assign(announced, stored);
+      const change = changes.next(latest);
+      if (!change) return;
       // A hint to listeners, never a reason to fail the work: the rows carry their change positions.
-      await this.changes
-        .announce({ clientId: client.id, slug: client.slug, kind: run.kind, runId: run.id, ...change, cursor: stored.cursor })
-        .catch((error: unknown) => log.warn({ err: describeError(error) }, 'stored changes could not be announced'));
+      await this.changes.announce(change).catch((error: unknown) => log.warn({ err: describeError(error) }, 'stored changes could not be announced'));
     };
 
     try {

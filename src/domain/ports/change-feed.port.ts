@@ -10,6 +10,9 @@ export interface StoredChange {
   tickets: number;
   messages: number;
   contacts: number;
+  /** Rows flagged `deleted_at` since then: tickets whose messages answered 404, contacts proven gone. */
+  deletedTickets: number;
+  deletedContacts: number;
   /** The client's cursor after this checkpoint (for imports, `tickets:lastImportAt`). */
   cursor: string | null;
 }

@@ -28,6 +28,7 @@ export function changePayload(change: StoredChange): Record<string, unknown> {
     kind: change.kind,
     runId: change.runId,
     stored: { tickets: change.tickets, messages: change.messages, contacts: change.contacts },
+    deleted: { tickets: change.deletedTickets, contacts: change.deletedContacts },
     cursor: change.cursor,
   };
 }

@@ -98,7 +98,7 @@ describe('Change positions (change_xid) and the change feed on PostgreSQL', () =
     await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
     try {
       const slug = 'a'.repeat(200);
-      await new PgChangeFeed(sql()).announce({ clientId, slug, kind: 'import', runId: '7d4e1d8e-0000-4000-8000-000000000001', tickets: 3, messages: 9, contacts: 0, cursor: '2026-11-28T10:00:00.000Z' });
+      await new PgChangeFeed(sql()).announce({ clientId, slug, kind: 'import', runId: '7d4e1d8e-0000-4000-8000-000000000001', tickets: 3, messages: 9, contacts: 0, deletedTickets: 1, deletedContacts: 0, cursor: '2026-11-28T10:00:00.000Z' });
       await waitFor(async () => heard.length > 0, 'the notification');
 
       expect(JSON.parse(heard[0]!)).to.deep.equal({
@@ -107,6 +107,7 @@ describe('Change positions (change_xid) and the change feed on PostgreSQL', () =
         kind: 'import',
         runId: '7d4e1d8e-0000-4000-8000-000000000001',
         stored: { tickets: 3, messages: 9, contacts: 0 },
+        deleted: { tickets: 1, contacts: 0 },
         cursor: '2026-11-28T10:00:00.000Z',
       });
       expect(Buffer.byteLength(heard[0]!)).to.be.below(1000);
