@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import type { ContactSource } from '../../domain/ports/contact-source.port.js';
-import type { ContactStore } from '../../domain/ports/contact-store.port.js';
+import type { ContactStore, SavedContactsPage } from '../../domain/ports/contact-store.port.js';
 import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import { TOKENS } from '../tokens.js';
@@ -37,9 +37,12 @@ const CUT_SHORT_REREADS = 2;
 
 /**
  * Syncs a client's contacts and tags page by page, resuming after the last fully stored page.
- * A pass may span several runs; when it completes, the contacts it did not see and can prove
- * gone upstream are marked deleted (SettleContactDeletions). When `signal` aborts, the page being
- * fetched is given up at once: the sync resumes after the last stored page.
+ * A pass may span several runs and ends on its first short page (read again while its own
+ * meta.total says more contacts follow); then SettleContactDeletions decides what the contacts it
+ * did not see mean, and only after that is the pass recorded complete (a retry of its end is
+ * harmless: it decides the same). Pages read again meanwhile count in the report and reach
+ * `onProgress`. When `signal` aborts, the page being fetched is given up at once: the sync
+ * resumes after the last stored page.
  */
 @injectable()
 export class SyncContactsUseCase {
@@ -56,7 +59,7 @@ export class SyncContactsUseCase {
     const lastStoredPage = Number(cursor ?? 0) || 0;
     const pass = await this.currentPass(client, lastStoredPage === 0);
     const walked = new Map<number, PageBounds>();
-    const stored = async (saved: { contacts: number; tags: number }) => {
+    const storedAgain = async (saved: SavedContactsPage) => {
       report.pages += 1;
       report.contacts += saved.contacts;
       report.tags += saved.tags;
@@ -74,7 +77,7 @@ export class SyncContactsUseCase {
       report.tags += saved.tags;
       const complete = contacts.length < CONTACTS_PAGE_SIZE;
       if (complete) {
-        const settled = await this.deletions.execute(client, { pass, pageSize: CONTACTS_PAGE_SIZE, walked, lastPage: answer }, stored, signal);
+        const settled = await this.deletions.execute(client, { pass, pageSize: CONTACTS_PAGE_SIZE, walked, lastPage: answer }, storedAgain, signal);
         report.deletedContacts = settled.deleted;
         report.deletionsHeld = settled.held;
         if (settled.warnings.length) report.warnings = settled.warnings;
