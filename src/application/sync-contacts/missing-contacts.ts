@@ -35,7 +35,8 @@ interface Pending {
  *    contact found there is simply seen (the caller stores every page it reads); one an answer
  *    shows missing is missing; one a burst shows between the pages (or a short page with no
  *    `meta.total` shows past the end) is only suspected; the others are looked for again where
- *    the answers now place them.
+ *    the answers now place them. The second reads of two pages happen only while a contact placed
+ *    between them is in doubt after the first.
  *
  * At most MAX_ROUNDS rounds and `maxRequests` requests, and it stops when the upstream fails:
  * what is still undecided stays as it is, and the next pass decides it.
@@ -58,17 +59,24 @@ export async function findMissingContacts(
 
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0 && !search.failed; round++) {
     const looks = looksFor(pending, size);
-    const cost = looks.reduce((sum, look) => sum + look.length, 0);
+    // A look between two pages may take both pages twice.
+    const cost = looks.reduce((sum, look) => sum + (look.length === 2 ? 4 : 1), 0);
     if (search.requests + cost > options.maxRequests) break;
     const answered: ListedContactsPage[][] = [];
+    const read = async (answers: ListedContactsPage[], pages: number[]) => {
+      for (const page of pages) {
+        answers.push(await readPage(page));
+        search.requests += 1;
+      }
+    };
     try {
       for (const look of looks) {
         const answers: ListedContactsPage[] = [];
         answered.push(answers);
-        for (const page of look) {
-          answers.push(await readPage(page));
-          search.requests += 1;
-        }
+        await read(answers, look);
+        // Read both pages again, right away, only if a contact placed between them is still in doubt.
+        const between = look.length === 2 ? pending.filter((c) => c.place === look[0]! * size) : [];
+        if (between.some((contact) => !decides(answers, contact.id, size))) await read(answers, look);
       }
     } catch (error) {
       if (!(error instanceof UpstreamUnavailableError)) throw error;
@@ -78,7 +86,7 @@ export async function findMissingContacts(
     const answers = answered.flat();
     const listed = new Set(answers.flatMap((answer) => answer.ids));
     const bounds = answers.map((answer) => boundsOf(answer, size));
-    const bursts = answered.filter((look) => look.length === 4);
+    const bursts = answered.filter((answers) => answers.length === 4);
     const undecided: Pending[] = [];
     for (const contact of pending) {
       if (listed.has(contact.id)) continue;
@@ -93,22 +101,32 @@ export async function findMissingContacts(
 }
 
 /**
- * The reads of a round, in page order: page p for a place inside it; p, p + 1, p, p + 1 for a
- * place exactly between them (`place` contacts before it, a multiple of the page size).
+ * The looks of a round, in page order: page p for a place inside it; pages p and p + 1 for a place
+ * exactly between them (`place` contacts before it, a multiple of the page size).
  */
 function looksFor(pending: Pending[], size: number): number[][] {
   const boundaries = new Set(pending.filter((c) => c.place > 0 && c.place % size === 0).map((c) => c.place / size));
-  const inBursts = new Set([...boundaries].flatMap((p) => [p, p + 1]));
-  const singles = new Set(pending.map((c) => Math.floor(c.place / size) + 1).filter((page) => !inBursts.has(page)));
-  const looks = [...[...boundaries].map((p) => [p, p + 1, p, p + 1]), ...[...singles].map((page) => [page])];
+  const inPairs = new Set([...boundaries].flatMap((p) => [p, p + 1]));
+  const singles = new Set(pending.map((c) => Math.floor(c.place / size) + 1).filter((page) => !inPairs.has(page)));
+  const looks = [...[...boundaries].map((p) => [p, p + 1]), ...[...singles].map((page) => [page])];
   return looks.sort((a, b) => a[0]! - b[0]!);
 }
 
-/** Where the answers of a round place the contact, to look there in the next round; null when they say nothing. */
+/** The answers show the contact, or prove it missing: no need to read them again. */
+function decides(answers: ListedContactsPage[], id: string, size: number): boolean {
+  return answers.some((answer) => answer.ids.includes(id) || showsMissing(boundsOf(answer, size), id, size));
+}
+
+/**
+ * Where the answers of a round place the contact, to look there in the next round; null when they
+ * say nothing. Between two pages only when both were read and show it there; otherwise inside the
+ * next page towards it, which one read shows.
+ */
 function placeIn(bounds: PageBounds[], id: string, size: number): number | null {
-  const shown = bounds.filter((page) => page.trustworthy).sort((a, b) => a.page - b.page);
-  const above = shown.find((page) => compareIds(id, page.first!) < 0);
-  if (above) return (above.page - 1) * size;
-  const below = shown.at(-1);
-  return below ? below.page * size : null;
+  const shown = bounds.filter((page) => page.trustworthy);
+  const above = shown.filter((page) => compareIds(id, page.first!) < 0).sort((a, b) => a.page - b.page)[0];
+  const below = shown.filter((page) => compareIds(page.last!, id) < 0).sort((a, b) => b.page - a.page)[0];
+  if (above && below?.page === above.page - 1) return below.page * size;
+  const page = above ? above.page - 1 : below ? below.page + 1 : null;
+  return page === null ? null : (page - 1) * size + 1;
 }
