@@ -70,12 +70,29 @@ describe('Contacts deletions end to end (the service on PostgreSQL, the upstream
     const afterwards = await sync();
 
     expect(during.stats.acme).to.include({ status: 'succeeded', deletedContacts: 0 });
-    // Three pages, then pages 1 and 2 again to look for the unseen c-000050: found on page 1.
+    // Three pages, then pages 1 and 2 again to look for the unseen c-000050 (its place is between
+    // them): found on page 1, so they are not read a second time.
     expect(during.stats.acme!.upstreamRequests).to.equal(5);
     expect(deletedAfterDuring).to.deep.equal([]);
     expect(afterwards.stats.acme).to.include({ status: 'succeeded', deletedContacts: 1 });
     expect(await deletedIds()).to.deep.equal(['c-000009']);
     expect(await liveCount()).to.equal(129);
+  });
+
+  it('when a contact whose place lies exactly between two pages is deleted upstream, then the first pass only suspects it, on the contact row, and the second marks it deleted', async () => {
+    app = await startApp();
+    await sync();
+    // Page 1 still ends at c-000049 and page 2 now starts at c-000051: no single page shows c-000050's place.
+    simulator.deleteContact(TOKEN, 'c-000050');
+
+    const suspecting = await sync();
+    const suspected = (await sql().query('SELECT deleted_at, deletion_suspected_in_pass FROM contacts WHERE external_id = $1', ['c-000050'])).rows[0];
+    const confirming = await sync();
+
+    expect(suspecting.stats.acme).to.include({ status: 'succeeded', deletedContacts: 0 });
+    expect(suspected).to.deep.equal({ deleted_at: null, deletion_suspected_in_pass: 2 });
+    expect(confirming.stats.acme).to.include({ status: 'succeeded', deletedContacts: 1 });
+    expect(await deletedIds()).to.deep.equal(['c-000050']);
   });
 
   it('when more than CONTACTS_DELETE_GUARD of the contacts vanish upstream, then the pass holds their deletion with a warning, and the next pass deletes them', async () => {

@@ -24,6 +24,10 @@ export class InMemoryContactSource implements ContactSource {
   maxRequests = 10_000;
   /** Calls (1-based) answered with an empty page and no count, as an upstream glitch does. */
   readonly emptyAnswers = new Set<number>();
+  /** Calls (1-based) answered with an empty page but the real count: a glitch that keeps `meta.total`. */
+  readonly emptyAnswersWithTotal = new Set<number>();
+  /** An upstream that sends no `meta.total` (the adapter reads a missing or malformed one as null). */
+  withoutTotal = false;
   private readonly data = new Map<string, Map<string, Contact>>();
 
   /** Adds or replaces contacts by id. */
@@ -48,7 +52,9 @@ export class InMemoryContactSource implements ContactSource {
     await this.onListContacts?.({ client, query, call: this.requests.length });
     if (this.emptyAnswers.has(this.requests.length)) return { items: [], total: null };
     const sorted = [...this.of(client.id).values()].sort((a, b) => compareIds(a.id, b.id));
-    return { items: page(sorted, query).map((c) => structuredClone(c)), total: sorted.length };
+    const total = this.withoutTotal ? null : sorted.length;
+    if (this.emptyAnswersWithTotal.has(this.requests.length)) return { items: [], total };
+    return { items: page(sorted, query).map((c) => structuredClone(c)), total };
   }
 
   private of(clientId: string): Map<string, Contact> {

@@ -1,6 +1,6 @@
 import type { Contact, Tag } from '../../src/domain/contacts/contact.js';
-import { compareIds } from '../../src/application/sync-contacts/missing-contacts.js';
-import type { ContactStore, SavedContactsPage, UnseenContact } from '../../src/domain/ports/contact-store.port.js';
+import { compareIds } from '../../src/application/sync-contacts/listing-evidence.js';
+import type { ContactStore, PassDeletions, SavedContactsPage, UnseenContact } from '../../src/domain/ports/contact-store.port.js';
 
 export interface StoredContact {
   contact: Contact;
@@ -8,6 +8,8 @@ export interface StoredContact {
   deleted: boolean;
   /** The pass that held its deletion (the guard); null when none did. */
   deletionHeldInPass: number | null;
+  /** The pass that suspected it missing; null when none did. */
+  deletionSuspectedInPass: number | null;
   tagIds: string[];
 }
 
@@ -22,21 +24,23 @@ interface ClientData {
 /**
  * Stored contacts and tags per client, with the ContactStore semantics: a saved contact is
  * marked seen in the pass and not deleted, its tag set replaced by the given one;
- * markDeleted / holdDeletion touch only the given contacts still live and unseen in the pass. Calls recorded.
+ * applyDeletions touches only the given contacts still live and unseen in the pass, and fails as a
+ * whole when `onApplyDeletions` throws. Calls recorded.
  */
 export class InMemoryContactStore implements ContactStore {
   readonly savedPages: { clientId: string; contacts: Contact[]; pass: number }[] = [];
-  readonly markDeletedCalls: { clientId: string; ids: string[]; pass: number; marked: number }[] = [];
-  readonly holdDeletionCalls: { clientId: string; ids: string[]; pass: number }[] = [];
+  readonly applyDeletionsCalls: { clientId: string; pass: number; deletions: PassDeletions; marked: number }[] = [];
   onSavePage: SavePageHook | undefined;
+  /** Called before a pass's deletions are applied; throwing fails them atomically (nothing is written). */
+  onApplyDeletions: (() => void | Promise<void>) | undefined;
   private savePageCalls = 0;
   private readonly data = new Map<string, ClientData>();
 
   /** Stores a contact as a previous sync would have. */
-  seed(clientId: string, contact: Contact, state: { seenInPass: number; deleted?: boolean; deletionHeldInPass?: number }): this {
+  seed(clientId: string, contact: Contact, state: { seenInPass: number; deleted?: boolean; deletionHeldInPass?: number; deletionSuspectedInPass?: number }): this {
     const data = this.of(clientId);
     for (const tag of contact.tags) data.tags.set(tag.id, { ...tag });
-    data.contacts.set(contact.id, { contact: structuredClone(contact), seenInPass: state.seenInPass, deleted: state.deleted ?? false, deletionHeldInPass: state.deletionHeldInPass ?? null, tagIds: contact.tags.map((t) => t.id) });
+    data.contacts.set(contact.id, { contact: structuredClone(contact), seenInPass: state.seenInPass, deleted: state.deleted ?? false, deletionHeldInPass: state.deletionHeldInPass ?? null, deletionSuspectedInPass: state.deletionSuspectedInPass ?? null, tagIds: contact.tags.map((t) => t.id) });
     return this;
   }
 
@@ -71,7 +75,7 @@ export class InMemoryContactStore implements ContactStore {
     const tags = new Map(unique.flatMap((c) => c.tags).map((t) => [t.id, t]));
     for (const tag of tags.values()) data.tags.set(tag.id, { ...tag });
     for (const contact of unique) {
-      data.contacts.set(contact.id, { contact, seenInPass: pass, deleted: false, deletionHeldInPass: null, tagIds: [...new Set(contact.tags.map((t) => t.id))] });
+      data.contacts.set(contact.id, { contact, seenInPass: pass, deleted: false, deletionHeldInPass: null, deletionSuspectedInPass: null, tagIds: [...new Set(contact.tags.map((t) => t.id))] });
     }
     return { contacts: unique.length, tags: tags.size };
   }
@@ -82,7 +86,7 @@ export class InMemoryContactStore implements ContactStore {
     const unseen: UnseenContact[] = [];
     for (const stored of all) {
       if (stored.seenInPass === pass) seenBefore += 1;
-      else if (!stored.deleted) unseen.push({ id: stored.contact.id, seenBefore, deletionHeld: stored.deletionHeldInPass !== null });
+      else if (!stored.deleted) unseen.push({ id: stored.contact.id, seenBefore, deletionHeld: earlier(stored.deletionHeldInPass, pass), deletionSuspected: earlier(stored.deletionSuspectedInPass, pass) });
     }
     return unseen;
   }
@@ -91,20 +95,17 @@ export class InMemoryContactStore implements ContactStore {
     return [...this.of(clientId).contacts.values()].filter((c) => !c.deleted).length;
   }
 
-  async markDeleted(clientId: string, ids: string[], pass: number): Promise<number> {
+  async applyDeletions(clientId: string, pass: number, deletions: PassDeletions): Promise<number> {
+    await this.onApplyDeletions?.();
     let marked = 0;
-    for (const stored of this.unseenAmong(clientId, ids, pass)) {
-      stored.deleted = true;
-      stored.deletionHeldInPass = null;
+    for (const stored of this.unseenAmong(clientId, deletions.delete, pass)) {
+      Object.assign(stored, { deleted: true, deletionHeldInPass: null, deletionSuspectedInPass: null });
       marked += 1;
     }
-    this.markDeletedCalls.push({ clientId, ids: [...ids], pass, marked });
+    for (const stored of this.unseenAmong(clientId, deletions.hold, pass)) Object.assign(stored, { deletionHeldInPass: pass, deletionSuspectedInPass: null });
+    for (const stored of this.unseenAmong(clientId, deletions.suspect, pass)) stored.deletionSuspectedInPass = pass;
+    this.applyDeletionsCalls.push({ clientId, pass, deletions: structuredClone(deletions), marked });
     return marked;
-  }
-
-  async holdDeletion(clientId: string, ids: string[], pass: number): Promise<void> {
-    for (const stored of this.unseenAmong(clientId, ids, pass)) stored.deletionHeldInPass = pass;
-    this.holdDeletionCalls.push({ clientId, ids: [...ids], pass });
   }
 
   private unseenAmong(clientId: string, ids: string[], pass: number): StoredContact[] {
@@ -123,4 +124,9 @@ export class InMemoryContactStore implements ContactStore {
     }
     return data;
   }
+}
+
+/** A hold or suspicion counts only when an earlier pass recorded it, not the pass asking (a retried end of it). */
+function earlier(recordedInPass: number | null, pass: number): boolean {
+  return recordedInPass !== null && recordedInPass < pass;
 }

@@ -3,6 +3,8 @@ import type { CursorStore } from '../../src/domain/ports/cursor-store.port.js';
 /** Per-client cursors in a map; every `set` is recorded in order. */
 export class InMemoryCursorStore implements CursorStore {
   readonly sets: { clientId: string; key: string; value: string }[] = [];
+  /** Called before a `set`; throwing fails it (nothing is written), as a lost database connection would. */
+  onSet: ((request: { clientId: string; key: string; value: string }) => void) | undefined;
   private readonly values = new Map<string, string>();
 
   seed(clientId: string, key: string, value: string): this {
@@ -29,6 +31,7 @@ export class InMemoryCursorStore implements CursorStore {
   }
 
   async set(clientId: string, key: string, value: string): Promise<void> {
+    this.onSet?.({ clientId, key, value });
     this.sets.push({ clientId, key, value });
     this.values.set(keyOf(clientId, key), value);
   }

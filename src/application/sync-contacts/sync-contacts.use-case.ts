@@ -1,11 +1,13 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import type { ContactSource } from '../../domain/ports/contact-source.port.js';
-import type { ContactStore } from '../../domain/ports/contact-store.port.js';
+import type { ContactStore, SavedContactsPage } from '../../domain/ports/contact-store.port.js';
 import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import { TOKENS } from '../tokens.js';
-import { evidenceOf, type PageEvidence } from './missing-contacts.js';
+import type { Contact } from '../../domain/contacts/contact.js';
+import type { ListedPage } from '../../domain/ports/page-query.js';
+import { boundsOf, isCutShort, type PageBounds } from './listing-evidence.js';
 import { SettleContactDeletions } from './settle-contact-deletions.js';
 
 export interface SyncContactsReport {
@@ -15,7 +17,7 @@ export interface SyncContactsReport {
   deletedContacts: number;
   /** Contacts the completed pass found missing upstream but did not mark deleted: the deletion guard held them. */
   deletionsHeld: number;
-  /** Why the completed pass marked fewer contacts deleted than it could have (the guard, an empty first page); absent when none. */
+  /** Why the completed pass marked fewer contacts deleted than it could have (the guard, an empty first page, a listing cut short, a failed look); absent when none. */
   warnings?: string[];
   /**
    * Contacts this run should walk, from where it resumed to the end of the pass: the upstream's
@@ -30,11 +32,17 @@ export interface SyncContactsReport {
 /** The upstream always serves contacts 50 a page; a shorter page is the last. */
 export const CONTACTS_PAGE_SIZE = 50;
 
+/** Extra reads of a short page whose own meta.total says more contacts follow (a glitch), before the pass ends on it. */
+const CUT_SHORT_REREADS = 2;
+
 /**
  * Syncs a client's contacts and tags page by page, resuming after the last fully stored page.
- * A pass may span several runs; when it completes, the contacts it did not see and can prove
- * gone upstream are marked deleted (SettleContactDeletions). When `signal` aborts, the page being
- * fetched is given up at once: the sync resumes after the last stored page.
+ * A pass may span several runs and ends on its first short page (read again while its own
+ * meta.total says more contacts follow); then SettleContactDeletions decides what the contacts it
+ * did not see mean, and only after that is the pass recorded complete (a retry of its end is
+ * harmless: it decides the same). Pages read again meanwhile count in the report and reach
+ * `onProgress`. When `signal` aborts, the page being fetched is given up at once: the sync
+ * resumes after the last stored page.
  */
 @injectable()
 export class SyncContactsUseCase {
@@ -50,19 +58,26 @@ export class SyncContactsUseCase {
     const report: SyncContactsReport = { pages: 0, contacts: 0, tags: 0, deletedContacts: 0, deletionsHeld: 0, expectedContacts: null, cursorBefore: cursor, cursorAfter: cursor };
     const lastStoredPage = Number(cursor ?? 0) || 0;
     const pass = await this.currentPass(client, lastStoredPage === 0);
-    const walked = new Map<number, PageEvidence>();
+    const walked = new Map<number, PageBounds>();
+    const storedAgain = async (saved: SavedContactsPage) => {
+      report.pages += 1;
+      report.contacts += saved.contacts;
+      report.tags += saved.tags;
+      await onProgress(report);
+    };
 
     for (let page = lastStoredPage + 1; ; page += 1) {
-      const { items: contacts, total } = await this.contacts.listContacts(client, { page, limit: CONTACTS_PAGE_SIZE }, signal);
+      const { items: contacts, total } = await this.readPage(client, page, signal);
       if (report.pages === 0 && total !== null) report.expectedContacts = Math.max(0, total - lastStoredPage * CONTACTS_PAGE_SIZE);
       const saved = await this.store.savePage(client.id, contacts, pass);
-      walked.set(page, evidenceOf({ page, ids: contacts.map((c) => c.id), total }));
+      const answer = { page, ids: contacts.map((c) => c.id), total };
+      walked.set(page, boundsOf(answer, CONTACTS_PAGE_SIZE));
       report.pages += 1;
       report.contacts += saved.contacts;
       report.tags += saved.tags;
       const complete = contacts.length < CONTACTS_PAGE_SIZE;
       if (complete) {
-        const settled = await this.deletions.execute(client, { pass, pageSize: CONTACTS_PAGE_SIZE, walked, lastPage: page }, signal);
+        const settled = await this.deletions.execute(client, { pass, pageSize: CONTACTS_PAGE_SIZE, walked, lastPage: answer }, storedAgain, signal);
         report.deletedContacts = settled.deleted;
         report.deletionsHeld = settled.held;
         if (settled.warnings.length) report.warnings = settled.warnings;
@@ -72,6 +87,16 @@ export class SyncContactsUseCase {
       await onProgress(report);
       if (complete) return report;
     }
+  }
+
+  /** A page cut short (its own meta.total says more contacts follow) is read again before the pass ends on it. */
+  private async readPage(client: Client, page: number, signal?: AbortSignal): Promise<ListedPage<Contact>> {
+    const query = { page, limit: CONTACTS_PAGE_SIZE };
+    let listed = await this.contacts.listContacts(client, query, signal);
+    for (let again = 0; again < CUT_SHORT_REREADS && isCutShort({ page, ids: listed.items.map((c) => c.id), total: listed.total }, CONTACTS_PAGE_SIZE); again++) {
+      listed = await this.contacts.listContacts(client, query, signal);
+    }
+    return listed;
   }
 
   private async currentPass(client: Client, startsNewPass: boolean): Promise<number> {

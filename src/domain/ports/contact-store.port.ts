@@ -13,14 +13,26 @@ export interface UnseenContact {
    * listing if it still existed (an estimate, to choose the page to look at).
    */
   seenBefore: number;
-  /** A previous complete pass proved it missing, but the deletion guard held its deletion. */
+  /** An earlier complete pass (not this one) proved it missing, but the deletion guard held its deletion. */
   deletionHeld: boolean;
+  /** An earlier complete pass (not this one) suspected it missing, on evidence not sound on its own. */
+  deletionSuspected: boolean;
+}
+
+/** What a complete pass decided about contacts it did not see. */
+export interface PassDeletions {
+  /** To mark deleted. */
+  delete: string[];
+  /** Proven missing, their deletion held by the deletion guard. */
+  hold: string[];
+  /** Suspected missing: the next complete pass marks them deleted if it finds them missing too. */
+  suspect: string[];
 }
 
 /** Stored contacts, tags and contact tags of a client. */
 export interface ContactStore {
   /**
-   * Atomically upserts the contacts (marking them seen in `pass`, not deleted, no deletion held)
+   * Atomically upserts the contacts (marking them seen in `pass`, not deleted, no deletion held or suspected)
    * and their tags, and replaces each contact's tag set with the given one. Idempotent.
    */
   savePage(clientId: string, contacts: Contact[], pass: number): Promise<SavedContactsPage>;
@@ -31,9 +43,10 @@ export interface ContactStore {
   /** How many of the client's contacts are not marked deleted. */
   countLive(clientId: string): Promise<number>;
 
-  /** Marks deleted those of `ids` still live and unseen in `pass`; returns how many it marked. */
-  markDeleted(clientId: string, ids: string[], pass: number): Promise<number>;
-
-  /** Records that `pass` proved these contacts missing but held their deletion (the guard). */
-  holdDeletion(clientId: string, ids: string[], pass: number): Promise<void>;
+  /**
+   * Applies what the complete `pass` decided, in one transaction, to those of the contacts still
+   * live and unseen in `pass`: marks `delete` deleted (clearing any hold or suspicion), records
+   * `pass` as the one that held `hold` or suspected `suspect`. Returns how many it marked deleted.
+   */
+  applyDeletions(clientId: string, pass: number, deletions: PassDeletions): Promise<number>;
 }

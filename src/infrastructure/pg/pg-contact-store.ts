@@ -1,13 +1,13 @@
 import { inject, injectable } from 'tsyringe';
 import type pg from 'pg';
 import type { Contact } from '../../domain/contacts/contact.js';
-import type { ContactStore, SavedContactsPage, UnseenContact } from '../../domain/ports/contact-store.port.js';
+import type { ContactStore, PassDeletions, SavedContactsPage, UnseenContact } from '../../domain/ports/contact-store.port.js';
 import { INFRA_TOKENS } from '../infra-tokens.js';
 import type { ImporterMetrics } from '../metrics/importer-metrics.js';
 
 /**
- * Writes a page of contacts, their tags and tag links in one transaction of four statements.
- * Plain `pg` on Prisma's pool (see Database.pool), like the ticket store.
+ * Writes a page of contacts, their tags and tag links in one transaction of four statements, and
+ * a complete pass's deletions, holds and suspicions in one transaction. Plain `pg` on Prisma's pool (see Database.pool), like the ticket store.
  */
 @injectable()
 export class PgContactStore implements ContactStore {
@@ -38,15 +38,16 @@ export class PgContactStore implements ContactStore {
     try {
       await connection.query('BEGIN');
       const savedContacts = await connection.query(
-        `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass, deletion_held_in_pass)
-         SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int, NULL
+        `INSERT INTO contacts (client_id, external_id, name, phone, email, upstream_created_at, upstream_updated_at, raw, deleted_at, seen_in_pass, deletion_held_in_pass, deletion_suspected_in_pass)
+         SELECT $1::uuid, r.external_id, r.name, r.phone, r.email, r.upstream_created_at, r.upstream_updated_at, r.raw, NULL, $3::int, NULL, NULL
          FROM jsonb_to_recordset($2::jsonb) AS r(
            external_id text, name text, phone text, email text,
            upstream_created_at timestamptz, upstream_updated_at timestamptz, raw jsonb)
          ON CONFLICT (client_id, external_id) DO UPDATE SET
            name = excluded.name, phone = excluded.phone, email = excluded.email,
            upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
-           raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass, deletion_held_in_pass = NULL`,
+           raw = excluded.raw, deleted_at = NULL, seen_in_pass = excluded.seen_in_pass,
+           deletion_held_in_pass = NULL, deletion_suspected_in_pass = NULL`,
         [clientId, contactRows, pass],
       );
       const savedTags = await connection.query(
@@ -88,18 +89,20 @@ export class PgContactStore implements ContactStore {
 
   async listUnseen(clientId: string, pass: number): Promise<UnseenContact[]> {
     // "C" collation: byte order, close to the upstream's string order; the count only guides where to look.
-    const { rows } = await this.pool.query<{ external_id: string; seen_before: string; deletion_held: boolean }>(
-      `SELECT external_id, seen_before, deletion_held
+    // A hold or suspicion recorded by this same pass (a retried end of it) is not an earlier pass's.
+    const { rows } = await this.pool.query<{ external_id: string; seen_before: string; deletion_held: boolean; deletion_suspected: boolean }>(
+      `SELECT external_id, seen_before, deletion_held, deletion_suspected
        FROM (
          SELECT external_id, deleted_at, seen_in_pass,
-                deletion_held_in_pass IS NOT NULL AS deletion_held,
+                COALESCE(deletion_held_in_pass < $2::int, false) AS deletion_held,
+                COALESCE(deletion_suspected_in_pass < $2::int, false) AS deletion_suspected,
                 count(*) FILTER (WHERE seen_in_pass = $2::int) OVER (ORDER BY external_id COLLATE "C") AS seen_before
          FROM contacts WHERE client_id = $1::uuid
        ) ranked
        WHERE deleted_at IS NULL AND seen_in_pass <> $2::int`,
       [clientId, pass],
     );
-    return rows.map((row) => ({ id: row.external_id, seenBefore: Number(row.seen_before), deletionHeld: row.deletion_held }));
+    return rows.map((row) => ({ id: row.external_id, seenBefore: Number(row.seen_before), deletionHeld: row.deletion_held, deletionSuspected: row.deletion_suspected }));
   }
 
   async countLive(clientId: string): Promise<number> {
@@ -107,22 +110,25 @@ export class PgContactStore implements ContactStore {
     return rows[0]!.live;
   }
 
-  async markDeleted(clientId: string, ids: string[], pass: number): Promise<number> {
-    if (ids.length === 0) return 0;
-    const { rowCount } = await this.pool.query(
-      `UPDATE contacts SET deleted_at = now(), deletion_held_in_pass = NULL
-       WHERE client_id = $1::uuid AND external_id = ANY($2::text[]) AND seen_in_pass <> $3::int AND deleted_at IS NULL`,
-      [clientId, ids, pass],
-    );
-    return rowCount ?? 0;
-  }
-
-  async holdDeletion(clientId: string, ids: string[], pass: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.pool.query(
-      `UPDATE contacts SET deletion_held_in_pass = $3::int
-       WHERE client_id = $1::uuid AND external_id = ANY($2::text[]) AND seen_in_pass <> $3::int AND deleted_at IS NULL`,
-      [clientId, ids, pass],
-    );
+  async applyDeletions(clientId: string, pass: number, deletions: PassDeletions): Promise<number> {
+    if (deletions.delete.length + deletions.hold.length + deletions.suspect.length === 0) return 0;
+    const unseenLive = `client_id = $1::uuid AND external_id = ANY($2::text[]) AND seen_in_pass <> $3::int AND deleted_at IS NULL`;
+    const connection = await this.pool.connect();
+    try {
+      await connection.query('BEGIN');
+      const deleted = await connection.query(
+        `UPDATE contacts SET deleted_at = now(), deletion_held_in_pass = NULL, deletion_suspected_in_pass = NULL WHERE ${unseenLive}`,
+        [clientId, deletions.delete, pass],
+      );
+      await connection.query(`UPDATE contacts SET deletion_held_in_pass = $3::int, deletion_suspected_in_pass = NULL WHERE ${unseenLive}`, [clientId, deletions.hold, pass]);
+      await connection.query(`UPDATE contacts SET deletion_suspected_in_pass = $3::int WHERE ${unseenLive}`, [clientId, deletions.suspect, pass]);
+      await connection.query('COMMIT');
+      return deleted.rowCount ?? 0;
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
   }
 }

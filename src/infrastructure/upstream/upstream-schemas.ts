@@ -56,7 +56,11 @@ const contactItem = z.object({
 /** A parsed body, or what is wrong with it (named by its JSON path, e.g. `data.3.updatedAt`). */
 export type Parsed<T> = { value: T } | { problem: string };
 
-/** `meta.total` when it is a count; anything else is no count at all (it only feeds progress estimates). */
+/**
+ * `meta.total` when it is a count; anything missing or malformed is no count at all (null), not a
+ * failure. It feeds progress estimates, a reconcile's counts and the contacts deletion rules, which
+ * never take a null for a matching count (src/application/sync-contacts/listing-evidence.ts).
+ */
 const meta = z.object({ total: z.int().min(0).nullish().catch(null) }).nullish().catch(null);
 
 /** Parses a list body: the envelope with every item valid. */

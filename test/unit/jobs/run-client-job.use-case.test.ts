@@ -487,7 +487,7 @@ describe('RunClientJobUseCase', () => {
     expect(run.stats.acme).to.include({ status: 'cancelled', pages: 1, contacts: 50, cursorAfter: '1', deletedContacts: 0 });
     expect(cursors.value(acme.id, CURSOR_KEYS.contactsPage)).to.equal('1');
     expect(contactStore.contacts(acme.id)).to.have.length(50);
-    expect(contactStore.markDeletedCalls).to.deep.equal([]);
+    expect(contactStore.applyDeletionsCalls).to.deep.equal([]);
   });
 
   it('when the run is cancelled while its clients run, then a client that had finished keeps its result and the run still ends cancelled', async () => {

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { DEFAULT_CONTACTS_SETTINGS } from '../../../src/application/settings.js';
 import { SettleContactDeletions } from '../../../src/application/sync-contacts/settle-contact-deletions.js';
 import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
+import type { SyncContactsReport } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import { UpstreamUnavailableError } from '../../../src/domain/errors.js';
+import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
 import { random } from '../../../tools/upstream-simulator/dataset.js';
 import { aClient, aContact, manyContacts, seqId } from '../../fakes/builders.js';
 import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
@@ -131,16 +133,21 @@ describe('SyncContactsUseCase: deletions', () => {
       expect(source.requests.map((r) => r.query.page)).to.deep.equal([1, 2, 3]);
     });
 
-    it('when a deleted contact sat exactly between two pages, then both pages are read again and, answering the same, prove it gone in the same pass', async () => {
+    it('when a deleted contact sits exactly between two pages, then the pass reading both pages twice back to back only suspects it, and the next pass, finding it missing too, marks it deleted', async () => {
       const { sut, client, source, store } = await synced(120);
       // Without c-0051, page 1 ends at c-0050 and page 2 starts at c-0052: no page shows its place.
       source.deleteContact(client.id, 'c-0051');
 
-      const report = await sut.execute(client);
+      const suspecting = await sut.execute(client);
+      const suspected = store.contact(client.id, 'c-0051')!;
+      const firstPassRequests = source.requests.map((r) => r.query.page);
+      const confirming = await sut.execute(client);
 
-      expect(report.deletedContacts).to.equal(1);
+      expect(firstPassRequests).to.deep.equal([1, 2, 3, 1, 2, 1, 2]);
+      expect(suspecting.deletedContacts).to.equal(0);
+      expect(suspected).to.include({ deleted: false, deletionSuspectedInPass: 2 });
+      expect(confirming.deletedContacts).to.equal(1);
       expect(store.deletedIds(client.id)).to.deep.equal(['c-0051']);
-      expect(source.requests.map((r) => r.query.page)).to.deep.equal([1, 2, 3, 1, 2]);
     });
 
     it('when the last contacts are deleted upstream, then the short last page proves them gone', async () => {
@@ -215,6 +222,159 @@ describe('SyncContactsUseCase: deletions', () => {
 
       expect(report).to.include({ pages: 1, contacts: 0, deletedContacts: 0 });
       expect(report.warnings).to.equal(undefined);
+    });
+  });
+
+  describe('glitches and coincidences that must not delete', () => {
+    const pagesRequested = (source: InMemoryContactSource) => source.requests.map((r) => r.query.page);
+
+    it('when a page in the middle comes back empty twice while its meta.total says more contacts follow, then it is read again and the pass goes on: none of the contacts after it is marked deleted', async () => {
+      const { sut, client, source, store } = await synced(600);
+      source.emptyAnswersWithTotal.add(11).add(12);
+
+      const report = await sut.execute(client);
+
+      expect(pagesRequested(source)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 12, 13]);
+      expect(report).to.include({ deletedContacts: 0, deletionsHeld: 0, contacts: 600 });
+      expect(report.warnings).to.equal(undefined);
+      expect(store.deletedIds(client.id)).to.deep.equal([]);
+    });
+
+    it('when a page in the middle keeps coming back empty while its meta.total says more contacts follow, then the pass ends there without marking anything deleted, says why, and the next pass starts again from page 1', async () => {
+      const { sut, client, source, store, cursors, logger } = await synced(600);
+      source.emptyAnswersWithTotal.add(11).add(12).add(13);
+
+      const cut = await sut.execute(client);
+      const next = await sut.execute(client);
+
+      expect(pagesRequested(source).slice(0, 13)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11]);
+      expect(cut).to.include({ deletedContacts: 0, deletionsHeld: 0, cursorAfter: '0' });
+      expect(cut.warnings).to.have.length(1);
+      expect(cut.warnings![0]).to.include('ended early').and.include('page 11').and.include('600');
+      expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.fields)).to.deep.equal([{ client: 'acme', pass: 2, page: 11, listed: 0, total: 600 }]);
+      expect(next).to.include({ deletedContacts: 0, contacts: 600, cursorBefore: '0' });
+      expect(cursors.value(client.id, CURSOR_KEYS.contactsPass)).to.equal('3');
+      expect(store.deletedIds(client.id)).to.deep.equal([]);
+    });
+
+    it('when the upstream gives no meta.total and a page in the middle comes back empty, also when read again, then the contacts after it are found again and none is marked deleted', async () => {
+      const { sut, client, source, store } = await synced(600);
+      source.withoutTotal = true;
+      // Call 11 is the walk's page 11; call 13 the first re-read of page 11 (10, 11, 10, 11 back to back).
+      source.emptyAnswers.add(11).add(13);
+
+      const report = await sut.execute(client);
+
+      expect(report.deletedContacts).to.equal(0);
+      expect(store.deletedIds(client.id)).to.deep.equal([]);
+      expect(store.contacts(client.id).every((c) => c.deletionSuspectedInPass === null)).to.equal(true);
+    });
+
+    it('when the upstream gives no meta.total and its last contacts are deleted, then the short last page only suspects them, and the next pass deletes them', async () => {
+      const { sut, client, source, store } = await synced(120);
+      source.withoutTotal = true;
+      source.deleteContact(client.id, 'c-0119');
+      source.deleteContact(client.id, 'c-0120');
+
+      const suspecting = await sut.execute(client);
+      const confirming = await sut.execute(client);
+
+      expect(suspecting.deletedContacts).to.equal(0);
+      expect(confirming.deletedContacts).to.equal(2);
+      expect(store.deletedIds(client.id)).to.deep.equal(['c-0119', 'c-0120']);
+    });
+
+    it('when contacts are created and deleted around a page boundary in step with every re-read (meta.total unchanged), then a contact present all along is only suspected, never marked deleted, and the next pass clears the suspicion', async () => {
+      const { sut, client, source, store } = await synced(220);
+      const swap = (gone: string, added: string) => {
+        source.deleteContact(client.id, gone);
+        source.seedContacts(client.id, [aContact({ id: added })]);
+      };
+      source.onListContacts = ({ call }) => {
+        // Before the walk's page 3: c-0101 slides onto page 2, already read.
+        if (call === 3) swap('c-0010', 'c-0300');
+        // Then around pages 2, 3, 2, 3 read back to back: one contact in, one out below c-0101 each
+        // time, another out, one in past page 3 — both pages answer the same twice, total 220.
+        if (call === 6) swap('c-0300', 'c-0005a');
+        if (call === 7) swap('c-0005a', 'c-0400');
+        if (call === 8) swap('c-0400', 'c-0005b');
+        if (call === 9) swap('c-0005b', 'c-0500');
+      };
+
+      const fooled = await sut.execute(client);
+      const suspected = store.contact(client.id, 'c-0101')!;
+      source.onListContacts = undefined;
+      await sut.execute(client);
+
+      expect(pagesRequested(source).slice(5, 9)).to.deep.equal([2, 3, 2, 3]);
+      expect(fooled.deletedContacts).to.equal(0);
+      expect(suspected).to.include({ deleted: false, deletionSuspectedInPass: 2 });
+      expect(store.contact(client.id, 'c-0101')).to.include({ deleted: false, deletionSuspectedInPass: null });
+      expect(store.deletedIds(client.id)).to.deep.equal(['c-0010', 'c-0300']);
+    });
+
+    it('when the end of a pass that held deletions is retried (its page cursor could not be saved), then the retry holds them again instead of deleting them', async () => {
+      const { sut, client, source, store, cursors } = await synced(100);
+      for (let i = 31; i <= 60; i++) source.deleteContact(client.id, seqId('c', i));
+      cursors.onSet = ({ key, value }) => {
+        if (key === CURSOR_KEYS.contactsPage && value === '0') {
+          cursors.onSet = undefined;
+          throw new Error('connection reset');
+        }
+      };
+
+      const failed = await sut.execute(client).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const retried = await sut.execute(client);
+      const next = await sut.execute(client);
+
+      expect(failed).to.be.instanceOf(Error);
+      expect(retried).to.include({ cursorBefore: '1', deletedContacts: 0, deletionsHeld: 30 });
+      expect(store.deletedIds(client.id)).to.have.length(30);
+      expect(next).to.include({ deletedContacts: 30 });
+    });
+  });
+
+  describe('looking again', () => {
+    it('when the pass reads pages again to look for unseen contacts, then those pages count in the report and each is reported to onProgress', async () => {
+      const { sut, client, source } = await synced(120);
+      source.deleteContact(client.id, 'c-0051');
+      const progress: SyncContactsReport[] = [];
+
+      const report = await sut.execute(client, async (r) => {
+        progress.push({ ...r });
+      });
+
+      expect(report).to.include({ pages: 7, contacts: 119 + 4 * 50 });
+      expect(progress.map((p) => [p.pages, p.cursorAfter])).to.deep.equal([
+        [1, '1'],
+        [2, '2'],
+        [4, '2'],
+        [5, '2'],
+        [6, '2'],
+        [7, '2'],
+        [7, '0'],
+      ]);
+    });
+
+    it('when the upstream fails while unseen contacts are looked for again, then the pass still applies what its own pages proved, leaves the others, and says so', async () => {
+      const { sut, client, source, store } = await synced(120);
+      // c-0030 falls inside page 1; c-0052, once c-0030 is gone too, exactly between pages 1 and 2.
+      source.deleteContact(client.id, 'c-0030');
+      source.deleteContact(client.id, 'c-0052');
+      source.onListContacts = ({ call }) => {
+        if (call === 4) throw new UpstreamUnavailableError('upstream kept failing');
+      };
+
+      const report = await sut.execute(client);
+
+      expect(report).to.include({ deletedContacts: 1, cursorAfter: '0' });
+      expect(report.warnings).to.have.length(1);
+      expect(report.warnings![0]).to.include('upstream failed').and.include('1 contacts');
+      expect(store.deletedIds(client.id)).to.deep.equal(['c-0030']);
+      expect(store.contact(client.id, 'c-0052')).to.include({ deleted: false, deletionSuspectedInPass: null });
     });
   });
 

@@ -75,7 +75,7 @@ describe('SyncContactsUseCase', () => {
 
     expect(error).to.be.instanceOf(UpstreamUnavailableError);
     expect(cursors.value(client.id, PAGE)).to.equal('1');
-    expect(store.markDeletedCalls).to.deep.equal([]);
+    expect(store.applyDeletionsCalls).to.deep.equal([]);
     expect(store.deletedIds(client.id)).to.deep.equal([]);
   });
 

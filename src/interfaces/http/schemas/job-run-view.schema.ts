@@ -41,7 +41,7 @@ export const clientRunStatsSchema = z
     tags: count.optional().describe('Contacts syncs only: tag links stored (each contact’s tags, counted once per contact and page), not distinct tags'),
     deletedContacts: count.optional().describe('Contacts syncs only'),
     deletionsHeld: count.optional().describe('Contacts syncs only: contacts the completed pass proved missing upstream but did not mark deleted, because they were more than CONTACTS_DELETE_GUARD of the live ones (and more than 10); the next complete pass that finds them missing deletes them'),
-    warnings: z.array(z.string()).optional().describe('Contacts syncs only: why the completed pass marked fewer contacts deleted than it found missing (the deletion guard, an empty first page)'),
+    warnings: z.array(z.string()).optional().describe('Contacts syncs only: why the completed pass marked fewer contacts deleted than it could have (the deletion guard, an empty first page, a listing cut short, an upstream failure while looking again)'),
     upstreamRequests: count,
     retries: count,
     rateLimited: count.describe('Upstream 429 answers waited out'),
