@@ -65,6 +65,9 @@ export interface JobRunStore {
   findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string, params?: JobRunParams): Promise<string | null>;
   /** The database's clock: it orders runs across processes whose own clocks may disagree. */
   currentTime(): Promise<Date>;
-  /** Deletes finished runs requested before `before` (with their clients); returns how many. */
+  /**
+   * Deletes runs that finished before `before`, with their clients and webhook deliveries; a run
+   * with a delivery still being tried (pending, within its retry window) is kept until it settles. Returns how many.
+   */
   deleteFinishedBefore(before: Date): Promise<number>;
 }

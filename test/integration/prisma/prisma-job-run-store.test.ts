@@ -421,12 +421,16 @@ describe('PrismaJobRunStore', () => {
     expect(ofA.map((r) => r.kind)).to.deep.equal(['contacts-sync']);
   });
 
-  it('when history is pruned, then only finished runs older than the cut-off go', async () => {
+  it('when history is pruned, then only runs that finished before the cut-off go', async () => {
     const old = await runs.enqueue('import', 'old', 'manual');
     await runs.finish(old.run.id, 'succeeded', null);
     const oldButRunning = await runs.enqueue('import', 'busy', 'manual');
     await runs.markRunning(oldButRunning.run.id);
-    await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days'`);
+    const longRun = await runs.enqueue('import', 'long', 'manual');
+    await runs.finish(longRun.run.id, 'succeeded', null);
+    await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days', finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE now() - interval '100 days' END`);
+    // Requested long ago, finished within the window: it stays.
+    await sql().query(`UPDATE job_runs SET finished_at = now() - interval '1 day' WHERE id = $1`, [longRun.run.id]);
     const recent = await runs.enqueue('import', 'recent', 'manual');
     await runs.finish(recent.run.id, 'succeeded', null);
 
@@ -437,9 +441,31 @@ describe('PrismaJobRunStore', () => {
     const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
 
     expect(deleted).to.equal(1);
-    expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'recent']);
+    expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'long', 'recent']);
     expect(await clientRows(old.run.id)).to.deep.equal([]);
     expect((await clientRows(oldButRunning.run.id)).map((r) => r.slug)).to.deep.equal(['busy']);
+  });
+
+  it('when history is pruned, then a run whose webhook deliveries are still being tried stays; once they settle or their window ends, it goes', async () => {
+    const finishedLongAgo = async (slug: string, delivery: { status: string; giveUpIn: string }) => {
+      const { run } = await runs.enqueue('import', slug, 'manual');
+      await runs.finish(run.id, 'succeeded', null);
+      await sql().query(`UPDATE job_runs SET finished_at = now() - interval '100 days' WHERE id = $1`, [run.id]);
+      await sql().query(
+        `INSERT INTO webhook_deliveries (webhook_id, event_type, run_id, target_url, payload, status, give_up_at) VALUES ($1, 'run.finished', $2, 'https://hooks.example.com/in', '{}', $3, now() + $4::interval)`,
+        [`msg_${slug}`, run.id, delivery.status, delivery.giveUpIn],
+      );
+      return run.id;
+    };
+    const beingTried = await finishedLongAgo('retrying', { status: 'pending', giveUpIn: '2 hours' });
+    await finishedLongAgo('delivered', { status: 'delivered', giveUpIn: '2 hours' });
+    await finishedLongAgo('abandoned', { status: 'pending', giveUpIn: '-1 hour' });
+
+    const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
+
+    expect(deleted).to.equal(2);
+    expect((await runs.list({ limit: 10 })).map((r) => r.slug)).to.deep.equal(['retrying']);
+    expect((await sql().query('SELECT run_id FROM webhook_deliveries')).rows).to.deep.equal([{ run_id: beingTried }]);
   });
 
   it('when the migration runs over existing runs, then each client of their stats gets its own row, and runs under way keep them there only', async () => {
