@@ -243,7 +243,7 @@ describe('Webhooks: signed events when runs and client shares finish', function 
       await running.request('DELETE', `/api/jobs/${rows[0]!.id}`);
     };
 
-    it('when certificates are verified (the default, as for the upstream), then the attempt fails naming the certificate and EXTERNAL_API_TLS_INSECURE, and is retried', async () => {
+    it('when certificates are verified (the default), then the attempt fails naming the certificate and WEBHOOK_TLS_INSECURE, and is retried', async () => {
       const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET } });
 
       await queuedRunCancelled(running);
@@ -253,11 +253,11 @@ describe('Webhooks: signed events when runs and client shares finish', function 
       }, 'the first attempt');
 
       expect(row).to.include({ status: 'pending', last_status: 'network_error' });
-      expect(row!.last_error).to.include('certificate').and.include('EXTERNAL_API_TLS_INSECURE');
+      expect(row!.last_error).to.include('certificate').and.include('WEBHOOK_TLS_INSECURE');
       expect(httpsReceiver.received).to.deep.equal([]);
     });
 
-    it('when EXTERNAL_API_TLS_INSECURE is on, then the same receiver gets the event', async () => {
+    it('when WEBHOOK_TLS_INSECURE is on, then the same receiver gets the event', async () => {
       const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET, tlsInsecure: true } });
 
       await queuedRunCancelled(running);
