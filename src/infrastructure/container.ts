@@ -144,7 +144,7 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   const webhooks = settings.webhooks?.secret ? settings.webhooks : null;
   const receivers = receiversToQueue({ signs: webhooks !== null, serviceUrl: webhooks?.url ?? null, sends: !settings.apiOnly });
   c.registerInstance(INFRA_TOKENS.WebhookOutbox, new WebhookOutbox(receivers, clock));
-  c.registerInstance<WebhookSendingSettings>(TOKENS.WebhookSendingSettings, { serviceUrl: webhooks?.url ?? null });
+  c.registerInstance<WebhookSendingSettings>(TOKENS.WebhookSendingSettings, { signs: webhooks !== null, serviceUrl: webhooks?.url ?? null });
   c.registerSingleton(TOKENS.WebhookDeliveryStore, PgWebhookDeliveryStore);
   if (webhooks) {
     c.registerInstance(INFRA_TOKENS.WebhookConfig, webhooks);

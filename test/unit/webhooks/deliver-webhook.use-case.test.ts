@@ -62,7 +62,7 @@ function makeSut(result: AttemptResult, serviceUrl: string | null = 'https://hoo
   const store = new RecordingDeliveryStore();
   const sender = new ScriptedSender(result);
   const clock = new FakeClock(NOW);
-  return { store, sender, sut: new DeliverWebhookUseCase(store as unknown as WebhookDeliveryStore, sender, clock, { serviceUrl }) };
+  return { store, sender, sut: new DeliverWebhookUseCase(store as unknown as WebhookDeliveryStore, sender, clock, { signs: true, serviceUrl }) };
 }
 
 describe('DeliverWebhookUseCase', () => {
