@@ -51,11 +51,14 @@ async function main(): Promise<void> {
     durableQueue: { boss, settings: queueSettings },
     processMetrics: true,
     webhooks: config.webhooks,
+    apiOnly: config.role === 'api',
     reconcileSample: config.reconcileSample,
   });
   if (config.webhooks.secret) {
     // The origin only: a receiver's path may carry a token of its own.
     logger.info({ webhookOrigin: config.webhooks.url ? new URL(config.webhooks.url).origin : null }, 'webhooks are signed and sent when runs and client shares finish');
+  } else if (config.role === 'api') {
+    logger.info('no WEBHOOK_SECRET here (ROLE=api): the events of queued runs cancelled here are queued for whatever receivers the workers have');
   }
   if (config.encryption.current) {
     const rewritten = await reencryptClientTokens(container);

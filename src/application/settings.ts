@@ -24,3 +24,13 @@ export interface ReconcileSettings {
   /** Tickets whose message counts a reconcile compares (`RECONCILE_SAMPLE`), spread over the window. */
   sampleSize: number;
 }
+
+export interface WebhookSendingSettings {
+  /** This process has WEBHOOK_SECRET (so it signs, and its workers send). */
+  signs: boolean;
+  /**
+   * The sending process's WEBHOOK_URL: where a delivery queued for the service's receiver
+   * without a URL (by a process that could not know it) goes; null: such a delivery fails, saying so.
+   */
+  serviceUrl: string | null;
+}

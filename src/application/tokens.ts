@@ -22,6 +22,7 @@ export const TOKENS = {
   WebhookDeliveryStore: Symbol('WebhookDeliveryStore'),
   WebhookSender: Symbol('WebhookSender'),
   ReconcileSettings: Symbol('ReconcileSettings'),
+  WebhookSendingSettings: Symbol('WebhookSendingSettings'),
   StoredDataCensus: Symbol('StoredDataCensus'),
   ReconcileGauge: Symbol('ReconcileGauge'),
 } as const;

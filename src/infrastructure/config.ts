@@ -44,6 +44,7 @@ const environmentSchema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   WEBHOOK_CONCURRENCY: positiveInt(8),
+  WEBHOOK_TLS_INSECURE: booleanFlag,
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   RECONCILE_SAMPLE: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -90,7 +91,7 @@ export interface WebhookConfig {
   concurrency: number;
   /** How often the delivery loop looks for due deliveries. */
   pollIntervalMs: number;
-  /** Certificates are checked unless the operator turned that off for the upstream too (EXTERNAL_API_TLS_INSECURE). */
+  /** Receivers' certificates are checked unless WEBHOOK_TLS_INSECURE turns that off (its own flag: trusting an upstream with a private CA says nothing of the receivers). */
   tlsInsecure: boolean;
 }
 
@@ -193,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
       pollIntervalMs: e.JOB_POLL_INTERVAL_SECONDS * 1000,
-      tlsInsecure: e.EXTERNAL_API_TLS_INSECURE,
+      tlsInsecure: e.WEBHOOK_TLS_INSECURE,
     },
   };
 }

@@ -26,7 +26,7 @@ import { RescheduleStalledRunsUseCase } from '../application/jobs/reschedule-sta
 import { RunClientJobUseCase } from '../application/jobs/run-client-job.use-case.js';
 import { StartJobUseCase } from '../application/jobs/start-job.use-case.js';
 import { StartScheduledRunUseCase } from '../application/jobs/start-scheduled-run.use-case.js';
-import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings, type ReconcileSettings } from '../application/settings.js';
+import { DEFAULT_CONTACTS_SETTINGS, type ContactsSettings, type ImportSettings, type JobSettings, type ReconcileSettings, type WebhookSendingSettings } from '../application/settings.js';
 import { SyncContactsUseCase } from '../application/sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../application/tokens.js';
 import { DeliverWebhookUseCase } from '../application/webhooks/deliver-webhook.use-case.js';
@@ -59,6 +59,7 @@ import { HttpContactSource } from './upstream/http-contact-source.js';
 import { HttpTicketSource } from './upstream/http-ticket-source.js';
 import { PgUpstreamRequestLedger } from './upstream/pg-upstream-request-ledger.js';
 import { UpstreamConnections } from './upstream/upstream-connections.js';
+import { receiversToQueue } from '../domain/webhooks/webhook-receivers.js';
 import { HttpWebhookSender } from './webhooks/http-webhook-sender.js';
 import { PgWebhookDeliveryStore } from './webhooks/pg-webhook-delivery-store.js';
 import { WebhookDeliveryLoop } from './webhooks/webhook-delivery-loop.js';
@@ -80,8 +81,10 @@ export interface ContainerSettings {
   reconcileSample?: number;
   /** The durable queue (the service). Absent: jobs run in this process only (embedding, tests). */
   durableQueue?: { boss: PgBoss; settings: Omit<PgBossSchedulerSettings, 'workerConcurrency'> };
-  /** Signed webhooks when runs and client shares finish; absent or without a secret: none are queued or sent. */
+  /** Signed webhooks when runs and client shares finish; absent or without a secret: none are sent from here (see receiversToQueue for what is queued). */
   webhooks?: WebhookConfig;
+  /** This process serves the API only (ROLE=api) and runs no workers: it queues the events of what it ends for the workers' receivers. */
+  apiOnly?: boolean;
   /** The time (tests drive it); default: the system clock. */
   clock?: Clock;
 }
@@ -139,7 +142,9 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   c.registerSingleton(TOKENS.StoredDataCensus, PgStoredDataCensus);
 
   const webhooks = settings.webhooks?.secret ? settings.webhooks : null;
-  c.registerInstance(INFRA_TOKENS.WebhookOutbox, new WebhookOutbox({ url: webhooks?.url ?? null, enabled: webhooks !== null }, clock));
+  const receivers = receiversToQueue({ signs: webhooks !== null, serviceUrl: webhooks?.url ?? null, sends: !settings.apiOnly });
+  c.registerInstance(INFRA_TOKENS.WebhookOutbox, new WebhookOutbox(receivers, clock));
+  c.registerInstance<WebhookSendingSettings>(TOKENS.WebhookSendingSettings, { signs: webhooks !== null, serviceUrl: webhooks?.url ?? null });
   c.registerSingleton(TOKENS.WebhookDeliveryStore, PgWebhookDeliveryStore);
   if (webhooks) {
     c.registerInstance(INFRA_TOKENS.WebhookConfig, webhooks);

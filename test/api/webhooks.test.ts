@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import nock from 'nock';
+import { TOKENS } from '../../src/application/tokens.js';
+import type { JobRunStore } from '../../src/domain/ports/job-run-store.port.js';
+import { closeContainer, startWorkers } from '../../src/infrastructure/container.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { insertClient, sql, truncateAll } from '../support/database.js';
 import { startApp, type RunningApp, type TestAppOptions } from '../support/running-app.js';
+import { makeTestContainer } from '../support/test-container.js';
 import { page, upstreamMessage, upstreamTicket } from '../support/upstream-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 import { startWebhookReceiver, WEBHOOK_SECRET, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -226,6 +230,40 @@ describe('Webhooks: signed events when runs and client shares finish', function 
     expect(receiver.received[0]!.verified!.data).to.include({ id: rows[0]!.id, status: 'cancelled', startedAt: null });
   });
 
+  it('when an API-only process without the webhook settings cancels a queued run, then a worker that has them sends run.finished to its WEBHOOK_URL; a worker without WEBHOOK_URL fails it saying so', async () => {
+    const api = makeTestContainer({ apiOnly: true }).container;
+    const worker = makeTestContainer({ webhooks: { url: `${receiver.url}/workers`, secret: WEBHOOK_SECRET } }).container;
+    try {
+      const { run } = await api.resolve<JobRunStore>(TOKENS.JobRunStore).enqueue('import', 'acme', 'manual');
+      await api.resolve<JobRunStore>(TOKENS.JobRunStore).requestCancel(run.id);
+      expect((await deliveries()).map((d) => [d.event_type, d.target_url])).to.deep.equal([['run.finished', null]]);
+
+      await startWorkers(worker);
+      await waitFor(async () => (await deliveries())[0]?.status === 'delivered', 'the worker to deliver it');
+
+      expect(receiver.received.map((r) => [r.path, r.verified?.type, r.verified?.data.id, r.verified?.data.status])).to.deep.equal([['/workers', 'run.finished', run.id, 'cancelled']]);
+    } finally {
+      await closeContainer(worker);
+      await closeContainer(api);
+    }
+
+    const noUrl = makeTestContainer({ webhooks: { secret: WEBHOOK_SECRET } }).container;
+    const api2 = makeTestContainer({ apiOnly: true }).container;
+    try {
+      const { run } = await api2.resolve<JobRunStore>(TOKENS.JobRunStore).enqueue('import', 'globex', 'manual');
+      await api2.resolve<JobRunStore>(TOKENS.JobRunStore).requestCancel(run.id);
+      await startWorkers(noUrl);
+      const failed = await waitFor(async () => (await sql().query<{ status: string; last_status: string; last_error: string }>(`SELECT status, last_status, last_error FROM webhook_deliveries WHERE run_id = $1 AND status = 'failed'`, [run.id])).rows[0], 'the delivery to fail');
+
+      expect(failed).to.include({ status: 'failed', last_status: 'no_receiver' });
+      expect(failed!.last_error).to.include('WEBHOOK_URL');
+      expect(receiver.received).to.have.length(1);
+    } finally {
+      await closeContainer(noUrl);
+      await closeContainer(api2);
+    }
+  });
+
   describe('an HTTPS receiver with a self-signed certificate', () => {
     let tls: { key: string; cert: string };
     let httpsReceiver: WebhookReceiver;
@@ -243,7 +281,7 @@ describe('Webhooks: signed events when runs and client shares finish', function 
       await running.request('DELETE', `/api/jobs/${rows[0]!.id}`);
     };
 
-    it('when certificates are verified (the default, as for the upstream), then the attempt fails naming the certificate and EXTERNAL_API_TLS_INSECURE, and is retried', async () => {
+    it('when certificates are verified (the default), then the attempt fails naming the certificate and WEBHOOK_TLS_INSECURE, and is retried', async () => {
       const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET } });
 
       await queuedRunCancelled(running);
@@ -253,11 +291,11 @@ describe('Webhooks: signed events when runs and client shares finish', function 
       }, 'the first attempt');
 
       expect(row).to.include({ status: 'pending', last_status: 'network_error' });
-      expect(row!.last_error).to.include('certificate').and.include('EXTERNAL_API_TLS_INSECURE');
+      expect(row!.last_error).to.include('certificate').and.include('WEBHOOK_TLS_INSECURE');
       expect(httpsReceiver.received).to.deep.equal([]);
     });
 
-    it('when EXTERNAL_API_TLS_INSECURE is on, then the same receiver gets the event', async () => {
+    it('when WEBHOOK_TLS_INSECURE is on, then the same receiver gets the event', async () => {
       const running = await start({ webhooks: { url: `${httpsReceiver.url}/hooks`, secret: WEBHOOK_SECRET, tlsInsecure: true } });
 
       await queuedRunCancelled(running);

@@ -209,7 +209,7 @@ export class InMemoryJobRunStore implements JobRunStore {
   async deleteFinishedBefore(before: Date): Promise<number> {
     let deleted = 0;
     for (const [id, { run }] of this.runs) {
-      if (run.requestedAt < before && new JobRun(run).finished) {
+      if (run.finishedAt && run.finishedAt < before && new JobRun(run).finished) {
         this.runs.delete(id);
         deleted += 1;
       }

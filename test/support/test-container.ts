@@ -28,6 +28,8 @@ export interface TestContainerOptions {
   contactsDeleteGuard?: number;
   /** Webhooks on (a secret given), polled every 20 ms unless said otherwise. */
   webhooks?: Partial<WebhookConfig>;
+  /** An API-only process (ROLE=api): it runs no workers. */
+  apiOnly?: boolean;
   clock?: Clock;
 }
 
@@ -47,6 +49,7 @@ export function makeTestContainer(options: TestContainerOptions = {}): { contain
     logger,
     ...(options.contactsDeleteGuard !== undefined ? { contacts: { deleteGuard: options.contactsDeleteGuard } } : {}),
     webhooks: options.webhooks && testWebhookConfig(options.webhooks),
+    apiOnly: options.apiOnly,
     clock: options.clock,
   });
   return { container, logger };

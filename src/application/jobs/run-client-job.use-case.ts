@@ -58,7 +58,11 @@ export class RunClientJobUseCase {
     if (!client?.active) {
       const run = await this.runs.findById(job.runId);
       if (!run || run.finished) return;
-      await this.runs.saveClientStats(run.id, job.slug, { ...queuedClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
+      // A redelivered job whose share already finished leaves it as it ended.
+      const previous = await this.runs.findClient(run.id, job.slug);
+      if (!previous || !isClientFinished(previous.status)) {
+        await this.runs.saveClientStats(run.id, job.slug, { ...queuedClientStats(), status: 'cancelled', error: 'the client was deleted or deactivated before its turn' });
+      }
     } else {
       await this.lock.runExclusive(clientLockKey(client.id), (lockLost) => this.process(job.runId, client, signal ? AbortSignal.any([signal, lockLost]) : lockLost), signal);
     }

@@ -8,7 +8,8 @@ import { TOKENS } from '../tokens.js';
 
 /**
  * Sends a delivery again, whatever became of it: due at once, with the same webhook-id and body
- * (receivers that deduplicate see a repeat), and a fresh 24 h of retries.
+ * (receivers that deduplicate see a repeat), and a fresh 24 h of retries whose backoff starts
+ * over (the first retry within seconds, whatever the attempts before).
  */
 @injectable()
 export class RedeliverWebhookUseCase {

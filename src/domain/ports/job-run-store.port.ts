@@ -16,6 +16,15 @@ export interface RunTarget {
  * The history of job runs (`job_runs`) and of each client's share of them (`job_run_clients`,
  * one row per client of a run); safe to use from several processes at once. A client's
  * checkpoint writes that client's row only, whatever the size of the run.
+ *
+ * Webhook events (the outbox, `webhook_deliveries`) are queued by the writes that end what they
+ * tell about, atomically with them; the domain decides the rest:
+ * - which events: a share saved with a finished status queues `clientShareFinishedEvents`
+ *   (client_run.finished, and reconcile.drift_detected on drift); a run ended by `finish` or by
+ *   a cancel of a queued run queues `runFinishedEvent` (a cancel also each share's events);
+ * - for whom: `receiversToQueue` (this process's settings) and each event's `audienceSlug`;
+ * - once: each event carries `webhookIdOf(run, client, type)` and queuing an existing one does
+ *   nothing, so a share or a run ended twice queues its events once.
  */
 export interface JobRunStore {
   /**
@@ -43,18 +52,20 @@ export interface JobRunStore {
   /** queued → running, stamping `startedAt`. Returns the run when it is running, null when it ended (cancelled). */
   markRunning(id: string): Promise<JobRun | null>;
   /**
-   * Replaces one client's stats, leaving every other row alone. Returns whether the client
-   * should stop: its run was cancelled or has ended.
+   * Replaces one client's stats, leaving every other row alone; a finished status also queues
+   * the share's events (see above), in the same statement. Returns whether the client should
+   * stop: its run was cancelled or has ended.
    */
   saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }>;
   /**
-   * Ends a queued or running run, copying its clients' stats into `job_runs.stats`; returns
-   * false when it had already ended.
+   * Ends a queued or running run, copying its clients' stats into `job_runs.stats` and queuing
+   * its run.finished in the same statement; returns false when it had already ended (nothing queued).
    */
   finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean>;
   /**
-   * A queued run is cancelled at once, with its clients; a running one is marked for its clients
-   * to stop. Null when it was not queued or running.
+   * A queued run is cancelled at once, with its clients, its events queued with the cancel; a
+   * running one is marked for its clients to stop (it ends, with its events, when they have).
+   * Null when it was not queued or running.
    */
   requestCancel(id: string): Promise<JobRun | null>;
   /**
@@ -65,6 +76,9 @@ export interface JobRunStore {
   findRunCoveringClient(kind: JobKind, slug: string, since: Date, exceptRunId: string, params?: JobRunParams): Promise<string | null>;
   /** The database's clock: it orders runs across processes whose own clocks may disagree. */
   currentTime(): Promise<Date>;
-  /** Deletes finished runs requested before `before` (with their clients); returns how many. */
+  /**
+   * Deletes runs that finished before `before`, with their clients and webhook deliveries; a run
+   * with a delivery still being tried (pending, within its retry window) is kept until it settles. Returns how many.
+   */
   deleteFinishedBefore(before: Date): Promise<number>;
 }

@@ -28,11 +28,13 @@ export function attemptStatus(result: AttemptResult): string {
 }
 
 /**
- * After attempt number `attempt` (1 for the first send): a 2xx is delivered; a 4xx other than
- * 408 and 429 is final (the receiver refuses this event, resending would not change that);
- * anything else — 408, 429, 5xx, another status, a timeout, a network error — is retried after
- * the backoff, or after the receiver's `Retry-After` when that is longer, until the window
- * ends: a retry that would fall after `giveUpAt` fails the delivery instead.
+ * After attempt number `attempt` of the current schedule (1 for the first send after the event
+ * was queued or redelivered): a 2xx is delivered; a 4xx other than 408 and 429 is final (the
+ * receiver refuses this event, resending would not change that); anything else — 408, 429,
+ * 5xx, another status, a timeout, a network error — is retried after the backoff, or after the
+ * receiver's `Retry-After` when that is longer. A retry that would fall after `giveUpAt` is
+ * made at `giveUpAt` instead, a last try when the window ends; an attempt at or after it that
+ * fails again gives up.
  */
 export function decideAfterAttempt(result: AttemptResult, attempt: number, now: Date, giveUpAt: Date, random: () => number = Math.random): DeliveryDecision {
   if (result.kind === 'answered' && result.status >= 200 && result.status < 300) return { outcome: 'delivered' };
@@ -40,8 +42,8 @@ export function decideAfterAttempt(result: AttemptResult, attempt: number, now: 
   if (result.kind === 'answered' && result.status >= 400 && result.status < 500 && result.status !== 408 && result.status !== 429) {
     return { outcome: 'failed', problem: `${problem} (refused by the receiver: not retried)` };
   }
+  if (now >= giveUpAt) return { outcome: 'failed', problem: `${problem}; gave up: the retries of its 24 h window are over` };
   const waitMs = Math.max(backoffMs(attempt, random), result.kind === 'answered' ? (result.retryAfterMs ?? 0) : 0);
   const at = new Date(now.getTime() + waitMs);
-  if (at > giveUpAt) return { outcome: 'failed', problem: `${problem}; gave up after ${attempt} attempts (retried for 24 h)` };
-  return { outcome: 'retry', at, problem };
+  return { outcome: 'retry', at: at > giveUpAt ? giveUpAt : at, problem };
 }

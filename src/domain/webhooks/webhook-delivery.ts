@@ -11,7 +11,8 @@ export interface WebhookDelivery {
   eventType: WebhookEventType;
   runId: string;
   clientSlug: string | null;
-  targetUrl: string;
+  /** The receiver; null: the service's WEBHOOK_URL, as the process sending it has it (queued where that was unknown). */
+  targetUrl: string | null;
   /** The body exactly as signed and sent. */
   payload: string;
   status: WebhookDeliveryStatus;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ClientRunEntry, ClientRunStats, JobRun, RunSummary } from '../jobs/job-run.js';
 
 export const WEBHOOK_EVENT_TYPES = ['run.finished', 'client_run.finished', 'reconcile.drift_detected'] as const;
@@ -19,12 +20,25 @@ export interface WebhookEvent {
 
 /** An event to queue, with the client whose own receiver (`webhookUrl`) also gets it, if any. */
 export interface OutgoingEvent {
+  /** The `webhook-id`: derived from what the event is about (webhookIdOf), so the same event queued twice is one delivery. */
+  webhookId: string;
   runId: string;
   /** The client the event is about; null for a run's event. */
   clientSlug: string | null;
   /** Whose `webhookUrl` receives it besides the service's WEBHOOK_URL: a client only ever gets events about itself. */
   audienceSlug: string | null;
   event: WebhookEvent;
+}
+
+/**
+ * The `webhook-id` of the event of type `type` about run `runId` (and client `clientSlug`): a
+ * run ends once and a client's share of it once, so this names the event itself. Queuing is
+ * idempotent on it — a share saved as finished a second time (a redelivered job) queues nothing
+ * new, and receivers that deduplicate on `webhook-id` never see one happening twice.
+ */
+export function webhookIdOf(runId: string, clientSlug: string | null, type: WebhookEventType): string {
+  const digest = createHash('sha256').update(JSON.stringify([runId, clientSlug, type])).digest('hex');
+  return `msg_${digest.slice(0, 32)}`;
 }
 
 /** A client's share as events show it: its stats without the transient wait marker. */
@@ -44,6 +58,7 @@ export function runFinishedEvent(run: JobRun, summary: RunSummary | null, client
   const startedAt = run.startedAt ?? run.requestedAt;
   const finishedAt = run.finishedAt ?? startedAt;
   return {
+    webhookId: webhookIdOf(run.id, null, 'run.finished'),
     runId: run.id,
     clientSlug: null,
     audienceSlug: summary?.clients === 1 && clients[0]?.slug === run.slug ? run.slug : null,
@@ -86,9 +101,8 @@ export function clientShareFinishedEvents(run: RunOfShare, slug: string, stats: 
   const about = { runId: run.id, clientSlug: slug, audienceSlug: slug };
   const timestamp = (stats.finishedAt ? new Date(stats.finishedAt) : finishedAt).toISOString();
   const data = { id: run.id, kind: run.kind, runSlug: run.slug, trigger: run.trigger, client: slug, ...share, error: share.error ?? null };
-  const events: OutgoingEvent[] = [{ ...about, event: { type: 'client_run.finished', timestamp, data } }];
-  if (run.kind === RECONCILE_KIND && (stats as { drift?: unknown }).drift === true) {
-    events.push({ ...about, event: { type: 'reconcile.drift_detected', timestamp, data } });
-  }
+  const event = (type: WebhookEventType): OutgoingEvent => ({ webhookId: webhookIdOf(run.id, slug, type), ...about, event: { type, timestamp, data } });
+  const events = [event('client_run.finished')];
+  if (run.kind === RECONCILE_KIND && (stats as { drift?: unknown }).drift === true) events.push(event('reconcile.drift_detected'));
   return events;
 }

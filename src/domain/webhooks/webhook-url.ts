@@ -1,3 +1,5 @@
+import { carriesCredentials } from '../url-credentials.js';
+
 /**
  * Why a receiver URL cannot be used, or null when it can: http or https only, and no
  * credentials in it (they would show wherever the URL is shown; the signature is the
@@ -11,7 +13,7 @@ export function webhookUrlProblem(value: string): string | null {
     return 'must be an absolute http(s) URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
-  if (url.username || url.password) return 'must not contain credentials (user:password@): receivers verify the signature instead';
+  if (carriesCredentials(value)) return 'must not contain credentials (user:password@): receivers verify the signature instead';
   return null;
 }
 

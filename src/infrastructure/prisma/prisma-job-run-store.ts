@@ -18,6 +18,8 @@ import {
   type JobTrigger,
   type RunSummary,
 } from '../../domain/jobs/job-run.js';
+import { TOKENS } from '../../application/tokens.js';
+import type { Clock } from '../../domain/ports/clock.port.js';
 import type { JobRunStore, QueuedRun, RunTarget } from '../../domain/ports/job-run-store.port.js';
 import { CLIENTS_IN_RUN_EVENT, clientShareFinishedEvents, runFinishedEvent, type OutgoingEvent, type RunOfShare } from '../../domain/webhooks/webhook-event.js';
 import type { JobRun as JobRunRow } from '../../generated/prisma/client.js';
@@ -41,6 +43,9 @@ const UPSERT_CLIENT_ROW = `INSERT INTO job_run_clients (run_id, slug, status, st
   ON CONFLICT (run_id, slug) DO UPDATE SET status = excluded.status, stats = excluded.stats, started_at = excluded.started_at, updated_at = now()
   RETURNING run_id`;
 
+/** A cancel's transaction waits this long for a connection and may last this long: far beyond a healthy pool's needs. */
+const CANCEL_TRANSACTION_LIMITS = { maxWait: 60_000, timeout: 60_000 };
+
 /** How many failed clients a tally names (the run's error names them). */
 const FAILURES_LISTED = 20;
 
@@ -50,8 +55,9 @@ const FAILURES_LISTED = 20;
  * processes can update the same run at once without losing each other's writes, and a
  * checkpoint costs the same in a run of one client as in a run of a thousand.
  *
- * Finishing a run or a client's share also queues its webhook events (when webhooks are on),
- * in the same transaction: the event exists exactly when the finish was committed.
+ * Finishing a run or a client's share also queues its webhook events (when this process queues
+ * any, see receiversToQueue) in the same statement: the event exists exactly when the finish
+ * was committed. Which events, for whom and once: see JobRunStore.
  */
 @injectable()
 export class PrismaJobRunStore implements JobRunStore {
@@ -59,6 +65,7 @@ export class PrismaJobRunStore implements JobRunStore {
     @inject(INFRA_TOKENS.Prisma) private readonly prisma: PrismaClient,
     @inject(INFRA_TOKENS.Metrics) private readonly metrics: ImporterMetrics,
     @inject(INFRA_TOKENS.WebhookOutbox) private readonly outbox: WebhookOutbox,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
   /**
@@ -224,19 +231,14 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
-    if (!this.outbox.enabled || !isClientFinished(stats.status)) return this.checkpoint(id, slug, stats);
-    // The share's end and its events commit together; a share already finished queues none again.
-    return this.prisma.$transaction(async (tx) => {
-      const saved = await this.writeFinishedShare(tx, id, slug, stats);
-      if (!isClientFinished(saved.previousStatus ?? 'queued')) await this.outbox.queue(tx, clientShareFinishedEvents(saved.run, slug, stats, saved.now));
-      return { stopRequested: saved.stopRequested };
-    });
-  }
-
-  /** A client's checkpoint, the hot path: one statement, its own row only. */
-  private async checkpoint(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
+    // A checkpoint (the hot path) queues nothing; the save that ends a share also queues its events.
+    const run = this.outbox.active && isClientFinished(stats.status) ? await this.runOfShare(id) : null;
+    const events = run ? clientShareFinishedEvents(run, slug, stats, this.clock.now()) : [];
+    const queue = this.outbox.insert(events, 6, 'EXISTS (SELECT 1 FROM saved)');
+    // One statement either way: the share's end and its events commit together, and the save
+    // waits for a connection like any statement (no transaction to open under load).
     const rows = await this.prisma.$queryRawUnsafe<{ stopRequested: boolean }[]>(
-      `WITH saved AS (${UPSERT_CLIENT_ROW})
+      `WITH saved AS (${UPSERT_CLIENT_ROW})${queue ? `, queued AS (${queue.sql})` : ''}
        SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested"
        FROM saved JOIN job_runs r ON r.id = saved.run_id`,
       id,
@@ -244,52 +246,53 @@ export class PrismaJobRunStore implements JobRunStore {
       stats.status,
       JSON.stringify(stats),
       stats.startedAt ?? null,
+      ...(queue?.values ?? []),
     );
     if (!rows[0]) throw new Error(`job run ${id} vanished`);
     return rows[0];
   }
 
-  /** The checkpoint that ends a share, also reading what the row was before (locked meanwhile) and the run it belongs to. */
-  private async writeFinishedShare(db: Db, id: string, slug: string, stats: ClientRunStats) {
-    const rows = await db.$queryRawUnsafe<{ stopRequested: boolean; previousStatus: ClientRunStatus | null; now: Date; run: RunOfShare }[]>(
-      `WITH previous AS (SELECT status FROM job_run_clients WHERE run_id = $1::uuid AND slug = $2 FOR UPDATE),
-       saved AS (${UPSERT_CLIENT_ROW})
-       SELECT (r.status NOT IN ('queued', 'running') OR r.cancel_requested_at IS NOT NULL) AS "stopRequested",
-              (SELECT status FROM previous) AS "previousStatus", now() AS now,
-              jsonb_build_object('id', r.id, 'kind', r.kind, 'slug', r.slug, 'trigger', r.trigger) AS run
-       FROM saved JOIN job_runs r ON r.id = saved.run_id`,
-      id,
-      slug,
-      stats.status,
-      JSON.stringify(stats),
-      stats.startedAt ?? null,
-    );
-    if (!rows[0]) throw new Error(`job run ${id} vanished`);
-    return rows[0];
+  /** What a share's events say of its run; what they read never changes once the run exists. */
+  private async runOfShare(id: string): Promise<RunOfShare | null> {
+    const rows = await this.prisma.$queryRaw<RunOfShare[]>`SELECT id, kind, slug, trigger FROM job_runs WHERE id = ${id}::uuid`;
+    return rows[0] ?? null;
   }
 
   async finish(id: string, status: FinishedJobStatus, error: string | null): Promise<boolean> {
-    const finish = async (db: Db) => {
-      const rows = await db.$queryRawUnsafe<JobRunRow[]>(
-        `UPDATE job_runs SET status = $2, error = $3, finished_at = now(),
+    const event = this.outbox.active ? await this.runFinishedEventOf(id, status, error) : null;
+    const queue = event ? this.outbox.insert([event.outgoing], 5, 'EXISTS (SELECT 1 FROM finished)') : null;
+    // One statement: the run's end and its event commit together. Ended at the time the event says (the database's clock, read just before).
+    const rows = await this.prisma.$queryRawUnsafe<JobRunRow[]>(
+      `WITH finished AS (
+         UPDATE job_runs SET status = $2, error = $3, finished_at = COALESCE($4::timestamptz, now()),
            stats = COALESCE((SELECT jsonb_object_agg(slug, stats ORDER BY slug) FROM job_run_clients WHERE run_id = $1::uuid), '{}')
          WHERE id = $1::uuid AND status IN ('queued', 'running')
-         RETURNING ${COLUMNS_BUT_STATS}`,
-        id,
-        status,
-        error,
-      );
-      const run = rows[0] ? toJobRun(rows[0]) : null;
-      if (run) await this.outbox.queue(db, [await this.runFinishedEvent(db, run)]);
-      return run;
-    };
-    // The run's end and its event commit together.
-    const run = this.outbox.enabled ? await this.prisma.$transaction(finish) : await finish(this.prisma);
+         RETURNING ${COLUMNS_BUT_STATS})${queue ? `, queued AS (${queue.sql})` : ''}
+       SELECT * FROM finished`,
+      id,
+      status,
+      error,
+      event?.finishedAt ?? null,
+      ...(queue?.values ?? []),
+    );
+    const run = rows[0] ? toJobRun(rows[0]) : null;
     if (run) this.observeEnd(run);
     return run !== null;
   }
 
-  /** Read in the finishing transaction, so the clients are counted as the run ended. */
+  /**
+   * The run.finished of a run about to end, read before the statement that ends it: its clients
+   * have all stopped by then (or are told to), and the end's time is the database's now. Null
+   * when the run has already ended.
+   */
+  private async runFinishedEventOf(id: string, status: FinishedJobStatus, error: string | null): Promise<{ outgoing: OutgoingEvent; finishedAt: Date } | null> {
+    const rows = await this.prisma.$queryRawUnsafe<(JobRunRow & { now: Date })[]>(`SELECT ${COLUMNS_BUT_STATS}, now() AS now FROM job_runs WHERE id = $1::uuid`, id);
+    const row = rows[0];
+    if (!row || (row.status !== 'queued' && row.status !== 'running')) return null;
+    const run = toJobRun({ ...row, status, error, finishedAt: row.now });
+    return { outgoing: await this.runFinishedEvent(this.prisma, run), finishedAt: row.now };
+  }
+
   private async runFinishedEvent(db: Db, run: JobRun): Promise<OutgoingEvent> {
     const summary = (await this.summarize([run.id], db)).get(run.id) ?? null;
     const clients = summary && summary.clients <= CLIENTS_IN_RUN_EVENT ? await this.listClients(run.id, { limit: CLIENTS_IN_RUN_EVENT }, db) : [];
@@ -302,17 +305,23 @@ export class PrismaJobRunStore implements JobRunStore {
    * (a running one ends when its last client stops, and is measured there).
    */
   async requestCancel(id: string): Promise<JobRun | null> {
-    if (!this.outbox.enabled) return this.cancel(this.prisma, id);
-    return this.prisma.$transaction(async (tx) => {
-      const run = await this.cancel(tx, id);
-      // Only a queued run ends here; a running one ends (with its events) when its last client stops.
-      if (run?.finished) {
-        const clients = await tx.$queryRaw<ClientRunEntry[]>`SELECT slug, stats FROM job_run_clients WHERE run_id = ${id}::uuid ORDER BY slug`;
-        const shares = clients.flatMap(({ slug, stats }) => clientShareFinishedEvents(run, slug, stats, run.finishedAt!));
-        await this.outbox.queue(tx, [...shares, await this.runFinishedEvent(tx, run)]);
-      }
-      return run;
-    });
+    if (!this.outbox.active) return this.cancel(this.prisma, id);
+    // Rare (an operator's cancel) and its events read what the cancel wrote: a transaction, with
+    // limits far above what a healthy pool needs, so a busy pool makes it wait rather than fail.
+    return this.prisma.$transaction(
+      async (tx) => {
+        const run = await this.cancel(tx, id);
+        // Only a queued run ends here; a running one ends (with its events) when its last client stops.
+        if (run?.finished) {
+          const clients = await tx.$queryRaw<ClientRunEntry[]>`SELECT slug, stats FROM job_run_clients WHERE run_id = ${id}::uuid ORDER BY slug`;
+          const shares = clients.flatMap(({ slug, stats }) => clientShareFinishedEvents(run, slug, stats, run.finishedAt!));
+          const queue = this.outbox.insert([...shares, await this.runFinishedEvent(tx, run)], 1);
+          if (queue) await tx.$executeRawUnsafe(queue.sql, ...queue.values);
+        }
+        return run;
+      },
+      CANCEL_TRANSACTION_LIMITS,
+    );
   }
 
   private async cancel(db: Db, id: string): Promise<JobRun | null> {
@@ -359,10 +368,11 @@ export class PrismaJobRunStore implements JobRunStore {
   }
 
   async deleteFinishedBefore(before: Date): Promise<number> {
-    const { count } = await this.prisma.jobRun.deleteMany({
-      where: { requestedAt: { lt: before }, status: { in: ['succeeded', 'failed', 'cancelled'] } },
-    });
-    return count;
+    // A run goes with its deliveries (cascade): one whose deliveries are still being tried stays until they settle or their window ends.
+    return this.prisma.$executeRaw`
+      DELETE FROM job_runs r
+      WHERE r.status IN ('succeeded', 'failed', 'cancelled') AND r.finished_at < ${before}::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.run_id = r.id AND d.status = 'pending' AND d.give_up_at > now())`;
   }
 }
 

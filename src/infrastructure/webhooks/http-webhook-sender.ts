@@ -23,7 +23,8 @@ const ANSWER_BYTES_KEPT = 300;
  * `webhook-timestamp` of this attempt, `webhook-signature: v1,<base64 HMAC-SHA256>`). The
  * timeout bounds the whole exchange; redirects are not followed (a receiver that moved is a
  * configuration to fix, and following could send the event somewhere unintended). TLS is
- * verified unless EXTERNAL_API_TLS_INSECURE says otherwise, as for the upstream.
+ * verified unless WEBHOOK_TLS_INSECURE says otherwise. Of the answer, only its first
+ * ANSWER_BYTES_KEPT bytes are read (for the error shown); the rest is cancelled, never buffered.
  */
 @injectable()
 export class HttpWebhookSender implements WebhookSender {
@@ -39,12 +40,12 @@ export class HttpWebhookSender implements WebhookSender {
     this.dispatcher = new Agent({ connect: { rejectUnauthorized: !config.tlsInsecure } });
   }
 
-  async send(delivery: WebhookDelivery, caller?: AbortSignal): Promise<AttemptResult> {
+  async send(delivery: WebhookDelivery, targetUrl: string, caller?: AbortSignal): Promise<AttemptResult> {
     const timestamp = this.clock.now();
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
     const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
     try {
-      const response = await fetch(delivery.targetUrl, {
+      const response = await fetch(targetUrl, {
         method: 'POST',
         body: delivery.payload,
         redirect: 'manual',
@@ -58,7 +59,7 @@ export class HttpWebhookSender implements WebhookSender {
           'webhook-signature': this.signer.sign(delivery.webhookId, timestamp, delivery.payload),
         },
       });
-      const answer = (await response.text()).slice(0, ANSWER_BYTES_KEPT);
+      const answer = await startOf(response.body);
       const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after'), timestamp.getTime()) : null;
       return { kind: 'answered', status: response.status, retryAfterMs, ...(answer && response.status >= 300 ? { detail: answer } : {}) };
     } catch (error) {
@@ -66,8 +67,27 @@ export class HttpWebhookSender implements WebhookSender {
       if (caller?.aborted) return { kind: 'network_error', detail: 'interrupted by a shutdown' };
       const code = (error as { cause?: { code?: string } })?.cause?.code;
       // Retried like any network error: the receiver's operator may mend the certificate within the day.
-      if (code && CERTIFICATE_ERRORS.has(code)) return { kind: 'network_error', detail: `the receiver's TLS certificate failed verification (${code}); fix it, or set EXTERNAL_API_TLS_INSECURE=true to skip verification` };
+      if (code && CERTIFICATE_ERRORS.has(code)) return { kind: 'network_error', detail: `the receiver's TLS certificate failed verification (${code}); fix it, or set WEBHOOK_TLS_INSECURE=true to skip verification` };
       return { kind: 'network_error', detail: code ? `network error ${code}` : 'network error' };
     }
   }
+}
+
+/** The first ANSWER_BYTES_KEPT bytes of a body, as text; the rest is cancelled unread (a huge or endless answer costs nothing). */
+async function startOf(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < ANSWER_BYTES_KEPT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, ANSWER_BYTES_KEPT).toString('utf8');
 }

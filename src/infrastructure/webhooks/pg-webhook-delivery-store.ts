@@ -26,16 +26,16 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
 
   async claimDue(now: Date, limit: number, holdMs: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
-    const { rows } = await this.pool.query<WebhookDelivery>(
+    const { rows } = await this.pool.query<WebhookDelivery & { attemptsBeforeRedelivery: number }>(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000), updated_at = now()
        WHERE id IN (
          SELECT id FROM webhook_deliveries
          WHERE status = 'pending' AND next_attempt_at <= $2::timestamptz AND (locked_until IS NULL OR locked_until <= $2::timestamptz)
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}`,
+       RETURNING ${COLUMNS}, attempts_before_redelivery AS "attemptsBeforeRedelivery"`,
       [limit, now, holdMs],
     );
-    return rows.map((delivery) => ({ delivery, attempt: delivery.attempts }));
+    return rows.map(({ attemptsBeforeRedelivery, ...delivery }) => ({ delivery, attempt: delivery.attempts, scheduleAttempt: delivery.attempts - attemptsBeforeRedelivery }));
   }
 
   async recordAttempt({ delivery, attempt }: ClaimedDelivery, recorded: RecordedAttempt): Promise<void> {
@@ -70,7 +70,7 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
 
   async redeliver(id: string, now: Date, giveUpAt: Date): Promise<WebhookDelivery | null> {
     const { rows } = await this.pool.query<WebhookDelivery>(
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $2, give_up_at = $3, locked_until = NULL, updated_at = now()
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $2, give_up_at = $3, locked_until = NULL, attempts_before_redelivery = attempts, updated_at = now()
        WHERE id = $1::uuid RETURNING ${COLUMNS}`,
       [id, now, giveUpAt],
     );

@@ -1,41 +1,42 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/ports/clock.port.js';
 import { RETRY_WINDOW_MS } from '../../domain/webhooks/retry-schedule.js';
 import type { OutgoingEvent } from '../../domain/webhooks/webhook-event.js';
+import { queuesAny, type ReceiversToQueue } from '../../domain/webhooks/webhook-receivers.js';
 
-/** Whatever runs SQL inside the caller's transaction (a Prisma transaction client). */
-export interface SqlExecutor {
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
-
-export interface WebhookOutboxSettings {
-  /** The service's WEBHOOK_URL, which gets every event; null: none. */
-  url: string | null;
-  /** Without a signing secret nothing is queued at all. */
-  enabled: boolean;
+/** An SQL text and its parameters, numbered from where the caller said. */
+export interface SqlPart {
+  sql: string;
+  values: unknown[];
 }
 
 /**
- * Queues events as rows of `webhook_deliveries`, one per receiver — the service's WEBHOOK_URL
- * and the `webhook_url` of the client the event is addressed to — inside the caller's
- * transaction: the event exists if and only if what it tells about was committed. One
- * statement for any number of events; no receiver, no row.
+ * Writes events as rows of `webhook_deliveries`, one per receiver: the service's WEBHOOK_URL
+ * (its URL, or NULL when this process cannot know it and the sending worker resolves it) and the
+ * `webhook_url` of the client the event is addressed to. It gives the INSERT, so that the store
+ * runs it in the very statement (a CTE) that finishes what the events tell about: the event
+ * exists if and only if the finish was committed, with no transaction to wait for. Queuing is
+ * idempotent: ids are derived from the event (webhookIdOf) and a repeat meets ON CONFLICT DO NOTHING.
  */
 export class WebhookOutbox {
   constructor(
-    private readonly settings: WebhookOutboxSettings,
+    private readonly receivers: ReceiversToQueue,
     private readonly clock: Clock,
   ) {}
 
-  get enabled(): boolean {
-    return this.settings.enabled;
+  /** Whether this process queues anything at all (receiversToQueue). */
+  get active(): boolean {
+    return queuesAny(this.receivers);
   }
 
-  async queue(db: SqlExecutor, events: OutgoingEvent[]): Promise<void> {
-    if (!this.settings.enabled || events.length === 0) return;
+  /**
+   * The INSERT queuing `events`, its parameters numbered from `$first`; `condition` (SQL, e.g.
+   * `EXISTS (SELECT 1 FROM saved)`) says whether it inserts at all. Null when nothing is queued.
+   */
+  insert(events: OutgoingEvent[], first: number, condition = 'true'): SqlPart | null {
+    if (!this.active || events.length === 0) return null;
     const now = this.clock.now();
-    const rows = events.map(({ runId, clientSlug, audienceSlug, event }) => ({
-      webhook_id: `msg_${randomUUID().replaceAll('-', '')}`,
+    const rows = events.map(({ webhookId, runId, clientSlug, audienceSlug, event }) => ({
+      webhook_id: webhookId,
       type: event.type,
       run_id: runId,
       client_slug: clientSlug,
@@ -43,20 +44,20 @@ export class WebhookOutbox {
       // Text, not jsonb: the bytes signed and sent stay exactly as written, keys in this order.
       payload: JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data }),
     }));
-    await db.$executeRawUnsafe(
-      `INSERT INTO webhook_deliveries (webhook_id, event_type, run_id, client_slug, target_url, payload, next_attempt_at, give_up_at)
-       SELECT e.webhook_id, e.type, e.run_id, e.client_slug, t.url, e.payload, $3::timestamptz, $4::timestamptz
-       FROM jsonb_to_recordset($1::jsonb) AS e(webhook_id text, type text, run_id uuid, client_slug text, audience text, payload text)
+    const $ = (offset: number) => `$${first + offset}`;
+    const { service } = this.receivers;
+    return {
+      sql: `INSERT INTO webhook_deliveries (webhook_id, event_type, run_id, client_slug, target_url, payload, next_attempt_at, give_up_at)
+       SELECT e.webhook_id, e.type, e.run_id, e.client_slug, t.url, e.payload, ${$(3)}::timestamptz, ${$(4)}::timestamptz
+       FROM jsonb_to_recordset(${$(0)}::jsonb) AS e(webhook_id text, type text, run_id uuid, client_slug text, audience text, payload text)
        CROSS JOIN LATERAL (
-         SELECT $2::text AS url WHERE $2::text IS NOT NULL
+         SELECT ${$(2)}::text AS url WHERE ${$(1)}::boolean
          UNION
-         SELECT c.webhook_url FROM clients c WHERE c.slug = e.audience AND c.webhook_url IS NOT NULL
+         SELECT c.webhook_url FROM clients c WHERE ${$(5)}::boolean AND c.slug = e.audience AND c.webhook_url IS NOT NULL
        ) t
+       WHERE ${condition}
        ON CONFLICT (webhook_id, target_url) DO NOTHING`,
-      JSON.stringify(rows),
-      this.settings.url,
-      now,
-      new Date(now.getTime() + RETRY_WINDOW_MS),
-    );
+      values: [JSON.stringify(rows), service.kind !== 'none', service.kind === 'known' ? service.url : null, now, new Date(now.getTime() + RETRY_WINDOW_MS), this.receivers.clients],
+    };
   }
 }

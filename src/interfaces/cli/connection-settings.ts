@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { carriesCredentials } from '../../domain/url-credentials.js';
 import { NotAuthorisedError, UsageError } from './cli-errors.js';
 
 export interface ConnectionSettings {
@@ -31,7 +32,7 @@ export function serviceUrl(option: string | undefined, env: Environment): string
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the service URL must start with http:// or https:// (--url or HELPDESK_IMPORTER_URL)');
   // Credentials in the URL would be echoed in messages; the admin token is the only credential.
-  if (url.username || url.password) throw new UsageError('the service URL must not contain credentials: the admin token comes from ADMIN_TOKEN');
+  if (carriesCredentials(given)) throw new UsageError('the service URL must not contain credentials: the admin token comes from ADMIN_TOKEN');
   if (/\/api\/?$/.test(url.pathname)) throw new UsageError(`the service URL is its origin, such as ${url.origin}, without /api (the CLI adds the API's paths)`);
   return url.toString().replace(/\/+$/, '');
 }

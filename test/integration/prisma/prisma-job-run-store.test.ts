@@ -421,12 +421,16 @@ describe('PrismaJobRunStore', () => {
     expect(ofA.map((r) => r.kind)).to.deep.equal(['contacts-sync']);
   });
 
-  it('when history is pruned, then only finished runs older than the cut-off go', async () => {
+  it('when history is pruned, then only runs that finished before the cut-off go', async () => {
     const old = await runs.enqueue('import', 'old', 'manual');
     await runs.finish(old.run.id, 'succeeded', null);
     const oldButRunning = await runs.enqueue('import', 'busy', 'manual');
     await runs.markRunning(oldButRunning.run.id);
-    await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days'`);
+    const longRun = await runs.enqueue('import', 'long', 'manual');
+    await runs.finish(longRun.run.id, 'succeeded', null);
+    await sql().query(`UPDATE job_runs SET requested_at = now() - interval '100 days', finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE now() - interval '100 days' END`);
+    // Requested long ago, finished within the window: it stays.
+    await sql().query(`UPDATE job_runs SET finished_at = now() - interval '1 day' WHERE id = $1`, [longRun.run.id]);
     const recent = await runs.enqueue('import', 'recent', 'manual');
     await runs.finish(recent.run.id, 'succeeded', null);
 
@@ -437,9 +441,105 @@ describe('PrismaJobRunStore', () => {
     const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
 
     expect(deleted).to.equal(1);
-    expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'recent']);
+    expect((await runs.list({ limit: 10 })).map((r) => r.slug).sort()).to.deep.equal(['busy', 'long', 'recent']);
     expect(await clientRows(old.run.id)).to.deep.equal([]);
     expect((await clientRows(oldButRunning.run.id)).map((r) => r.slug)).to.deep.equal(['busy']);
+  });
+
+  it('when history is pruned, then a run whose webhook deliveries are still being tried stays; once they settle or their window ends, it goes', async () => {
+    const finishedLongAgo = async (slug: string, delivery: { status: string; giveUpIn: string }) => {
+      const { run } = await runs.enqueue('import', slug, 'manual');
+      await runs.finish(run.id, 'succeeded', null);
+      await sql().query(`UPDATE job_runs SET finished_at = now() - interval '100 days' WHERE id = $1`, [run.id]);
+      await sql().query(
+        `INSERT INTO webhook_deliveries (webhook_id, event_type, run_id, target_url, payload, status, give_up_at) VALUES ($1, 'run.finished', $2, 'https://hooks.example.com/in', '{}', $3, now() + $4::interval)`,
+        [`msg_${slug}`, run.id, delivery.status, delivery.giveUpIn],
+      );
+      return run.id;
+    };
+    const beingTried = await finishedLongAgo('retrying', { status: 'pending', giveUpIn: '2 hours' });
+    await finishedLongAgo('delivered', { status: 'delivered', giveUpIn: '2 hours' });
+    await finishedLongAgo('abandoned', { status: 'pending', giveUpIn: '-1 hour' });
+
+    const deleted = await runs.deleteFinishedBefore(new Date(Date.now() - 90 * 24 * 3600 * 1000));
+
+    expect(deleted).to.equal(2);
+    expect((await runs.list({ limit: 10 })).map((r) => r.slug)).to.deep.equal(['retrying']);
+    expect((await sql().query('SELECT run_id FROM webhook_deliveries')).rows).to.deep.equal([{ run_id: beingTried }]);
+  });
+
+  describe('queuing webhook events with what they tell about', () => {
+    const RECEIVER = 'https://hooks.example.com/in';
+    let withWebhooks: DependencyContainer;
+    let store: JobRunStore;
+    beforeEach(() => {
+      withWebhooks = makeTestContainer({ webhooks: { url: RECEIVER, secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` } }).container;
+      store = withWebhooks.resolve<JobRunStore>(TOKENS.JobRunStore);
+    });
+    afterEach(() => closeContainer(withWebhooks));
+
+    const queued = async () =>
+      (await sql().query<{ webhook_id: string; event_type: string; client_slug: string | null; target_url: string | null; payload: string }>('SELECT webhook_id, event_type, client_slug, target_url, payload FROM webhook_deliveries ORDER BY event_type, client_slug, target_url')).rows;
+
+    it('when a share is saved as finished a second time (a redelivered job), then no second event is queued: the first one stays, same webhook-id', async () => {
+      const { run } = await store.enqueue('import', 'all', 'manual');
+      await store.addClients(run.id, targets(2));
+      await store.saveClientStats(run.id, 'client-0001', clientStats('running', 1));
+      expect(await queued()).to.deep.equal([]);
+
+      await store.saveClientStats(run.id, 'client-0001', clientStats('succeeded', 2));
+      const first = await queued();
+      await store.saveClientStats(run.id, 'client-0001', clientStats('cancelled', 2));
+
+      expect(first.map((d) => [d.event_type, d.client_slug, d.target_url])).to.deep.equal([['client_run.finished', 'client-0001', RECEIVER]]);
+      expect(await queued()).to.deep.equal(first);
+      expect(JSON.parse(first[0]!.payload).data).to.include({ status: 'succeeded', client: 'client-0001', kind: 'import', runSlug: 'all' });
+    });
+
+    it('when a run finishes, then run.finished is queued in the finishing statement, ended at the time it says; a second finish queues nothing', async () => {
+      const { run } = await store.enqueue('import', 'acme', 'manual');
+      await store.addClients(run.id, targets(1, 'acme'));
+      await store.saveClientStats(run.id, 'acme-0001', clientStats('succeeded', 1));
+
+      expect(await store.finish(run.id, 'succeeded', null)).to.equal(true);
+      expect(await store.finish(run.id, 'failed', 'again')).to.equal(false);
+
+      const events = (await queued()).filter((d) => d.event_type === 'run.finished');
+      expect(events).to.have.length(1);
+      const { data } = JSON.parse(events[0]!.payload);
+      expect(data).to.include({ id: run.id, status: 'succeeded' });
+      expect(data.finishedAt).to.equal((await store.findById(run.id))!.finishedAt!.toISOString());
+    });
+
+    it('when an API-only process without the webhook settings cancels a queued run, then its events are queued for the workers’ receiver (no URL: resolved when sent) and the client’s own', async () => {
+      const api = makeTestContainer({ apiOnly: true }).container;
+      try {
+        const apiRuns = api.resolve<JobRunStore>(TOKENS.JobRunStore);
+        const { rows } = await sql().query<{ id: string }>(`INSERT INTO clients (slug, name, api_base_url, api_token, webhook_url) VALUES ('acme', 'Acme', 'https://acme.example/api/v1', 't', 'https://acme.example.com/hooks') RETURNING id`);
+        const { run } = await apiRuns.enqueue('import', 'acme', 'manual');
+        await apiRuns.addClients(run.id, [{ slug: 'acme', clientId: rows[0]!.id }]);
+
+        await apiRuns.requestCancel(run.id);
+
+        expect((await queued()).map((d) => [d.event_type, d.client_slug, d.target_url])).to.deep.equal([
+          ['client_run.finished', 'acme', 'https://acme.example.com/hooks'],
+          ['client_run.finished', 'acme', null],
+          ['run.finished', null, 'https://acme.example.com/hooks'],
+          ['run.finished', null, null],
+        ]);
+      } finally {
+        await closeContainer(api);
+      }
+    });
+
+    it('when a worker without WEBHOOK_SECRET finishes runs and shares, then nothing is queued (webhooks are off)', async () => {
+      const { run } = await runs.enqueue('import', 'acme', 'manual');
+      await runs.addClients(run.id, targets(1, 'acme'));
+      await runs.saveClientStats(run.id, 'acme-0001', clientStats('succeeded', 1));
+      await runs.finish(run.id, 'succeeded', null);
+
+      expect(await queued()).to.deep.equal([]);
+    });
   });
 
   it('when the migration runs over existing runs, then each client of their stats gets its own row, and runs under way keep them there only', async () => {

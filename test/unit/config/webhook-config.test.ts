@@ -18,10 +18,11 @@ describe('Configuration of the webhooks', () => {
     expect(loadConfig({}).webhooks).to.deep.equal({ url: null, secret: null, timeoutMs: 10_000, concurrency: 8, pollIntervalMs: 2_000, tlsInsecure: false });
   });
 
-  it('when WEBHOOK_URL and WEBHOOK_SECRET are set, then they are kept, and TLS follows EXTERNAL_API_TLS_INSECURE', () => {
-    const config = loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/in', WEBHOOK_SECRET: SECRET, EXTERNAL_API_TLS_INSECURE: 'true', WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_CONCURRENCY: '2' });
+  it('when WEBHOOK_URL and WEBHOOK_SECRET are set, then they are kept, and TLS verification is turned off by WEBHOOK_TLS_INSECURE alone', () => {
+    const config = loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/in', WEBHOOK_SECRET: SECRET, WEBHOOK_TLS_INSECURE: 'true', WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_CONCURRENCY: '2' });
 
     expect(config.webhooks).to.deep.include({ url: 'https://hooks.example.com/in', secret: SECRET, tlsInsecure: true, timeoutMs: 3000, concurrency: 2 });
+    expect(loadConfig({ WEBHOOK_SECRET: SECRET, EXTERNAL_API_TLS_INSECURE: 'true' }).webhooks.tlsInsecure).to.equal(false);
   });
 
   it('when WEBHOOK_SECRET alone is set, then only clients’ own webhookUrls receive events', () => {

@@ -11,7 +11,8 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 function makeSut({ historyDays = 7 } = {}) {
   const runs = new InMemoryJobRunStore(() => NOW);
   const sut = new PruneJobHistoryUseCase(runs, { historyDays }, new FakeClock());
-  const runRequested = (days: number, status: JobStatus) => runs.seed({ status, requestedAt: daysAgo(days) }).id;
+  /** A run requested `days` ago and, when its status says it ended, ended then too. */
+  const runRequested = (days: number, status: JobStatus) => runs.seed({ status, requestedAt: daysAgo(days), finishedAt: ['queued', 'running'].includes(status) ? null : daysAgo(days) }).id;
   return { sut, runs, runRequested };
 }
 
@@ -57,5 +58,13 @@ describe('PruneJobHistoryUseCase', () => {
 
     expect(await sut.execute(NOW)).to.equal(1);
     expect(runs.ids()).to.deep.equal([kept]);
+  });
+
+  it('when a run was requested long ago but finished within the window, then it is kept: history is counted from the end', async () => {
+    const { sut, runs } = makeSut({ historyDays: 7 });
+    const longRun = runs.seed({ status: 'succeeded', requestedAt: daysAgo(30), finishedAt: daysAgo(1) }).id;
+
+    expect(await sut.execute(NOW)).to.equal(0);
+    expect(runs.ids()).to.deep.equal([longRun]);
   });
 });

@@ -706,6 +706,23 @@ describe('RunClientJobUseCase', () => {
     expect(ticketSource.requests).to.deep.equal([]);
   });
 
+  it('when a client’s job is delivered again after its share finished and the client was deactivated meanwhile, then the finished share is left as it ended', async () => {
+    const { sut, runs, clients, withClient, fannedOut } = makeSut();
+    const acme = withClient({ slug: 'acme' });
+    withClient({ slug: 'globex' });
+    const runId = await fannedOut('import', 'all');
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: 'acme' });
+    const finished = runs.statsSaves.filter((save) => save.slug === 'acme').at(-1)!.stats;
+    expect(finished.status).to.equal('succeeded');
+    clients.seed({ ...acme, active: false });
+    const savesBefore = runs.statsSaves.length;
+
+    await sut.execute({ runId, kind: 'import', clientId: acme.id, slug: 'acme' });
+
+    expect(runs.statsSaves.slice(savesBefore).filter((save) => save.slug === 'acme')).to.deep.equal([]);
+    expect(await runs.findClient(runId, 'acme')).to.deep.include({ status: 'succeeded' });
+  });
+
   it('when the run is unknown, then the client job does nothing', async () => {
     const { sut, runs, ticketSource, withClient } = makeSut();
     const acme = withClient({ slug: 'acme' });

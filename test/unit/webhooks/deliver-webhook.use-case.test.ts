@@ -18,23 +18,33 @@ class RecordingDeliveryStore implements Pick<WebhookDeliveryStore, 'recordAttemp
 
 class ScriptedSender implements WebhookSender {
   readonly sent: string[] = [];
+  readonly targets: string[] = [];
   constructor(private readonly result: AttemptResult) {}
-  async send(delivery: WebhookDelivery): Promise<AttemptResult> {
+  async send(delivery: WebhookDelivery, targetUrl: string): Promise<AttemptResult> {
     this.sent.push(delivery.webhookId);
+    this.targets.push(targetUrl);
     return this.result;
   }
 }
 
-function claimOf(attempt: number, giveUpAt = new Date(NOW.getTime() + 86_400_000)): ClaimedDelivery {
+interface ClaimShape {
+  giveUpAt?: Date;
+  /** Attempts since the event was queued or redelivered; default: every attempt. */
+  scheduleAttempt?: number;
+  targetUrl?: string | null;
+}
+
+function claimOf(attempt: number, { giveUpAt = new Date(NOW.getTime() + 86_400_000), scheduleAttempt = attempt, targetUrl = 'https://hooks.example.com/in' }: ClaimShape = {}): ClaimedDelivery {
   return {
     attempt,
+    scheduleAttempt,
     delivery: {
       id: 'd-1',
       webhookId: 'msg_1',
       eventType: 'run.finished',
       runId: 'run-1',
       clientSlug: null,
-      targetUrl: 'https://hooks.example.com/in',
+      targetUrl,
       payload: '{}',
       status: 'pending',
       attempts: attempt,
@@ -48,11 +58,11 @@ function claimOf(attempt: number, giveUpAt = new Date(NOW.getTime() + 86_400_000
   };
 }
 
-function makeSut(result: AttemptResult) {
+function makeSut(result: AttemptResult, serviceUrl: string | null = 'https://hooks.example.com/service') {
   const store = new RecordingDeliveryStore();
   const sender = new ScriptedSender(result);
   const clock = new FakeClock(NOW);
-  return { store, sender, sut: new DeliverWebhookUseCase(store as unknown as WebhookDeliveryStore, sender, clock) };
+  return { store, sender, sut: new DeliverWebhookUseCase(store as unknown as WebhookDeliveryStore, sender, clock, { signs: true, serviceUrl }) };
 }
 
 describe('DeliverWebhookUseCase', () => {
@@ -73,12 +83,49 @@ describe('DeliverWebhookUseCase', () => {
     expect(store.recorded[0]!.outcome).to.deep.equal({ outcome: 'retry', status: '503', problem: 'HTTP 503', nextAttemptAt: new Date(NOW.getTime() + 60_000) });
   });
 
-  it('when the attempt times out near the end of the window, then the delivery is recorded failed', async () => {
+  it('when the attempt times out near the end of the window, then a last try is due when the window ends', async () => {
+    const { sut, store } = makeSut({ kind: 'timeout', detail: 'no complete answer within 10000 ms' });
+    const giveUpAt = new Date(NOW.getTime() + 1_000);
+
+    await sut.execute(claimOf(31, { giveUpAt }));
+
+    expect(store.recorded[0]!.outcome).to.deep.include({ outcome: 'retry', status: 'timeout', nextAttemptAt: giveUpAt });
+  });
+
+  it('when the last try, at the end of the window, times out too, then the delivery is recorded failed', async () => {
     const { sut, store } = makeSut({ kind: 'timeout', detail: 'no complete answer within 10000 ms' });
 
-    await sut.execute(claimOf(31, new Date(NOW.getTime() + 1_000)));
+    await sut.execute(claimOf(32, { giveUpAt: NOW }));
 
     expect(store.recorded[0]!.outcome).to.deep.include({ outcome: 'failed', status: 'timeout' });
+  });
+
+  it('when a delivery redelivered after 12 attempts fails again, then its retry follows the fresh schedule: within 5 s', async () => {
+    const { sut, store } = makeSut({ kind: 'answered', status: 500, retryAfterMs: null });
+
+    await sut.execute(claimOf(13, { scheduleAttempt: 1 }));
+
+    const { nextAttemptAt } = store.recorded[0]!.outcome as { nextAttemptAt: Date };
+    expect(nextAttemptAt.getTime() - NOW.getTime()).to.be.within(2_500, 5_000);
+  });
+
+  it('when a delivery was queued for the service’s receiver without its URL, then it goes to the sending process’s WEBHOOK_URL', async () => {
+    const { sut, sender, store } = makeSut({ kind: 'answered', status: 200, retryAfterMs: null });
+
+    await sut.execute(claimOf(1, { targetUrl: null }));
+
+    expect(sender.targets).to.deep.equal(['https://hooks.example.com/service']);
+    expect(store.recorded[0]!.outcome).to.deep.include({ outcome: 'delivered' });
+  });
+
+  it('when such a delivery reaches a process without WEBHOOK_URL, then nothing is sent and it fails saying what to set', async () => {
+    const { sut, sender, store } = makeSut({ kind: 'answered', status: 200, retryAfterMs: null }, null);
+
+    await sut.execute(claimOf(1, { targetUrl: null }));
+
+    expect(sender.sent).to.deep.equal([]);
+    expect(store.recorded[0]!.outcome).to.deep.include({ outcome: 'failed', status: 'no_receiver' });
+    expect((store.recorded[0]!.outcome as { problem: string }).problem).to.include('WEBHOOK_URL');
   });
 
   it('when a shutdown aborts the attempt, then nothing is recorded: the claim runs out and the delivery is sent again', async () => {

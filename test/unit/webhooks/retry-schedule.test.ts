@@ -46,13 +46,23 @@ describe('webhook retry schedule', () => {
     expect(decideAfterAttempt(answered(503, 1_000), 1, T0, giveUpAt, highest)).to.deep.include({ at: new Date(T0.getTime() + 5_000) });
   });
 
-  it('when the next retry would fall after the 24 h window, then the delivery fails instead', () => {
+  it('when the next retry would fall after the 24 h window, then a last try is made when the window ends', () => {
     const late = new Date(giveUpAt.getTime() - 1_000);
 
-    const decision = decideAfterAttempt(answered(500), 30, late, giveUpAt, lowest);
+    expect(decideAfterAttempt(answered(500), 30, late, giveUpAt, lowest)).to.deep.include({ outcome: 'retry', at: giveUpAt });
+  });
+
+  it('when a Retry-After reaches past the 24 h window, then the last try is made when the window ends, not refused at once', () => {
+    const decision = decideAfterAttempt(answered(429, 2 * RETRY_WINDOW_MS), 1, T0, giveUpAt, lowest);
+
+    expect(decision).to.deep.include({ outcome: 'retry', at: giveUpAt });
+  });
+
+  it('when the last try, at the end of the window, fails too, then the delivery gives up saying why', () => {
+    const decision = decideAfterAttempt(answered(500), 31, giveUpAt, giveUpAt, lowest);
 
     expect(decision.outcome).to.equal('failed');
-    expect((decision as { problem: string }).problem).to.include('gave up after 30 attempts');
+    expect((decision as { problem: string }).problem).to.include('HTTP 500').and.include('24 h window are over');
   });
 
   it('when a receiver fails for a whole day, then about 30 attempts are made, none more than an hour apart', () => {
@@ -68,6 +78,6 @@ describe('webhook retry schedule', () => {
 
     expect(Math.max(...gaps)).to.equal(MAX_BACKOFF_MS);
     expect(times.length).to.be.within(28, 40);
-    expect(times.at(-1)! - T0.getTime()).to.be.at.most(RETRY_WINDOW_MS);
+    expect(times.at(-1)).to.equal(giveUpAt.getTime());
   });
 });

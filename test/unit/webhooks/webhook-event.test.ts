@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { JobRun, queuedClientStats, type ClientRunEntry, type ClientRunStats, type RunSummary } from '../../../src/domain/jobs/job-run.js';
-import { clientShareFinishedEvents, RECONCILE_KIND, runFinishedEvent } from '../../../src/domain/webhooks/webhook-event.js';
+import { clientShareFinishedEvents, RECONCILE_KIND, runFinishedEvent, webhookIdOf } from '../../../src/domain/webhooks/webhook-event.js';
 
 const REQUESTED = new Date('2026-12-01T10:00:00.000Z');
 const STARTED = new Date('2026-12-01T10:00:01.000Z');
@@ -129,5 +129,17 @@ describe('webhook payloads', () => {
     const payloads = [runFinishedEvent(aFinishedRun(), summaryOf(1), [{ slug: 'acme', stats: share() }]), ...clientShareFinishedEvents(aFinishedRun(), 'acme', share(), FINISHED)];
 
     for (const { event } of payloads) expect(JSON.stringify(event)).to.not.match(/token|secret|authorization|password/i);
+  });
+
+  it('when the same share or run ends twice (a redelivered job), then its events carry the same webhook-id; other events, other ids', () => {
+    const run = aFinishedRun({ kind: RECONCILE_KIND });
+    const first = clientShareFinishedEvents(run, 'acme', share({ drift: true } as Partial<ClientRunStats>), FINISHED);
+    const again = clientShareFinishedEvents(run, 'acme', share({ status: 'cancelled', drift: true } as Partial<ClientRunStats>), new Date());
+
+    expect(again.map((e) => e.webhookId)).to.deep.equal(first.map((e) => e.webhookId));
+    expect(runFinishedEvent(run, summaryOf(1), []).webhookId).to.equal(runFinishedEvent(run, summaryOf(2), []).webhookId);
+    const ids = [...first.map((e) => e.webhookId), webhookIdOf(run.id, 'globex', 'client_run.finished'), webhookIdOf(run.id, null, 'run.finished'), webhookIdOf('8c0e0000-0000-4000-8000-000000000002', 'acme', 'client_run.finished')];
+    expect(new Set(ids).size).to.equal(ids.length);
+    for (const id of ids) expect(id).to.match(/^msg_[0-9a-f]{32}$/);
   });
 });

@@ -25,9 +25,12 @@ export function registerWebhooksCommands(program: Command): void {
     .description('send a delivery again at once, with the same webhook-id and body, retried for another 24 h if it fails')
     .action(async (id: string, _options, command: Command) => {
       const { api, output } = await openSession(command);
-      output.result(await api.redeliverWebhook(id), (delivery) => `delivery ${delivery.id} (${delivery.event} to ${delivery.target}) is pending again: it is sent within a few seconds`);
+      output.result(await api.redeliverWebhook(id), (delivery) => `delivery ${delivery.id} (${delivery.event} to ${delivery.target ?? SERVICE_RECEIVER}) is pending again: it is sent within a few seconds`);
     });
 }
+
+/** How a delivery queued for the service's receiver without its URL is shown: the sending worker's WEBHOOK_URL. */
+const SERVICE_RECEIVER = "(the workers' WEBHOOK_URL)";
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -37,6 +40,6 @@ function wholeNumber(value: string): number {
 function deliveriesTable(list: readonly WebhookDeliveryView[]): string {
   return formatTable(
     [{ header: 'ID' }, { header: 'EVENT' }, { header: 'CLIENT' }, { header: 'TARGET' }, { header: 'STATUS' }, { header: 'ATTEMPTS', align: 'right' }, { header: 'LAST' }, { header: 'NEXT ATTEMPT' }, { header: 'ERROR' }],
-    list.map((d) => [d.id, d.event, d.client ?? '', d.target, d.status, String(d.attempts), d.lastStatus ?? '', d.nextAttemptAt ?? '', d.lastError ?? '']),
+    list.map((d) => [d.id, d.event, d.client ?? '', d.target ?? SERVICE_RECEIVER, d.status, String(d.attempts), d.lastStatus ?? '', d.nextAttemptAt ?? '', d.lastError ?? '']),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { carriesCredentials } from '../../../domain/url-credentials.js';
 import { webhookUrlProblem } from '../../../domain/webhooks/webhook-url.js';
 
 /** A client's identity: in its path, its runs and its upstream cursors. */
@@ -13,17 +14,11 @@ const name = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .refine(noControlCharacters, 'must not contain control characters');
-/** zod runs every check, also after the URL check failed: a text that is no URL at all is that check's to report, not this one's to throw on. */
-function withoutCredentials(url: string): boolean {
-  if (!URL.canParse(url)) return true;
-  const { username, password } = new URL(url);
-  return !username && !password;
-}
 const apiBaseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2000, 'must be at most 2000 characters')
   .refine(noControlCharacters, 'must not contain control characters')
-  .refine(withoutCredentials, 'must not contain credentials: the token goes in apiToken');
+  .refine((url) => !carriesCredentials(url), 'must not contain credentials: the token goes in apiToken');
 // Sent as `Authorization: Bearer <token>`: only characters an HTTP header can carry.
 const apiToken = z
   .string({ error: 'must be a string' })
