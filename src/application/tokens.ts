@@ -23,5 +23,4 @@ export const TOKENS = {
   WebhookSender: Symbol('WebhookSender'),
   ReconcileSettings: Symbol('ReconcileSettings'),
   StoredDataCensus: Symbol('StoredDataCensus'),
-  ReconcileGauge: Symbol('ReconcileGauge'),
 } as const;

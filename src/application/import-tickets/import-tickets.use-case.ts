@@ -8,6 +8,7 @@ import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import type { Message, StoredTicketState, Ticket, TicketWithMessages } from '../../domain/tickets/ticket.js';
+import { importWindowStart } from '../../domain/tickets/updated-at.js';
 import type { ImportSettings } from '../settings.js';
 import { WriteBatcher } from '../shared/write-batcher.js';
 import { TOKENS } from '../tokens.js';
@@ -41,8 +42,6 @@ interface Settled {
   position: number;
   entry: TicketWithMessages | null;
 }
-
-const BEGINNING_OF_TIME = new Date(0);
 
 /**
  * What an import walks. The default is the client's incremental import; a backfill (and a
@@ -140,7 +139,7 @@ export class ImportTicketsUseCase {
 
   /** The scope of the client's incremental import: from its cursor (else IMPORT_START_AT, else the beginning), no end. */
   private incremental(): ImportScope {
-    return { from: this.settings.importStartAt ?? BEGINNING_OF_TIME, to: null, cursorKey: CURSOR_KEYS.ticketsLastImportAt, refetchAll: false };
+    return { from: importWindowStart(this.settings.importStartAt), to: null, cursorKey: CURSOR_KEYS.ticketsLastImportAt, refetchAll: false };
   }
 
   /** The listing, page by page, keyset-walked up to `to`; the next page is listed while the last of this one's messages load. */

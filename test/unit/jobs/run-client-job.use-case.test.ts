@@ -56,7 +56,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   const backfillWindow = new BackfillWindow(importTickets, cursors);
   const census = new InMemoryStoredDataCensus(ticketStore, contactStore);
   const check = new CheckClientData(ticketSource, contactSource, cursors, census, { importStartAt: null, pageSize }, { sampleSize: 20 });
-  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, { record: () => {} });
+  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, cursors);
   const backfill = new BackfillClientUseCase(backfillWindow, cursors);
   const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, changes, importTickets, syncContacts, endRun, reconcile, backfill);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
