@@ -150,10 +150,10 @@ export class CheckClientData {
     const to = stretch.before ? new Date(stretch.before.getTime() - NEXT_INSTANT_MS) : window.to;
     const whole = { from: stretch.from.toISOString(), to: to.toISOString() };
     if (to < stretch.from) return { missing: 0, gone: [], window: null };
-    const listed = stretch.narrow ? await upstream.stretch(stretch.from, to) : null;
+    const stored = new Set(stretch.narrow ? await this.census.ticketUuids(client.id, { ...window, from: stretch.from, to }) : []);
+    const listed = stretch.narrow ? await upstream.stretch(stretch.from, to, stored.size + stretch.net) : null;
     if (!listed) return { missing: Math.max(0, stretch.net), gone: [], window: stretch.net > 0 ? whole : null };
     for (const uuid of window.except) listed.delete(uuid);
-    const stored = new Set(await this.census.ticketUuids(client.id, { ...window, from: stretch.from, to }));
     const missingAt = [...listed].filter(([uuid]) => !stored.has(uuid)).map(([, updatedAt]) => updatedAt.toISOString());
     const unlisted = [...stored].filter((uuid) => !listed.has(uuid));
     const gone = await this.confirmGone(client, unlisted, signal);

@@ -66,13 +66,15 @@ export class UpstreamTicketCounts {
 
   /**
    * The tickets updated in [from, to] (uuid → `updatedAt`), walked by keyset as an import
-   * walks (a ticket updated meanwhile moves past `to`, and is never skipped otherwise). Null
-   * when the stretch spans more than MAX_STRETCH_PAGES pages.
+   * walks (a ticket updated meanwhile moves past `to`, and is never skipped otherwise), until
+   * `expected` of them are listed (no ticket can join a stretch behind the cursor: its tickets
+   * only leave it) or the listing passes `to`. Null when the stretch spans more than
+   * MAX_STRETCH_PAGES pages.
    */
-  async stretch(from: Date, to: Date): Promise<Map<string, Date> | null> {
+  async stretch(from: Date, to: Date, expected: number): Promise<Map<string, Date> | null> {
     const keyset = new TicketKeyset(from, LISTING_PAGE);
     const listed = new Map<string, Date>();
-    for (let pages = 0; !keyset.done && keyset.query().updatedAtFrom <= to; pages += 1) {
+    for (let pages = 0; !keyset.done && keyset.query().updatedAtFrom <= to && listed.size < expected; pages += 1) {
       if (pages === MAX_STRETCH_PAGES) return null;
       const query = keyset.query();
       const page = await this.list(query.updatedAtFrom, query.page, LISTING_PAGE);
