@@ -90,6 +90,8 @@ describe('Reconcile and backfill end to end (HTTP API → simulator → PostgreS
 
     expect(repaired.params).to.deep.equal({ repair: true });
     expect(repaired.stats.acme.repair.complete).to.equal(true);
+    // The checkpoints of the re-imported windows are gone with the repair.
+    expect((await sql().query(`SELECT key FROM sync_cursors WHERE client_id = $1 AND key LIKE 'reconcile:%'`, [clientId])).rows).to.deep.equal([]);
     expect(await metric('tickets')).to.match(/ 0$/);
     expect(await metric('contacts')).to.match(/ 0$/);
     // The tickets and contacts are back; messages outside the sample are a backfill's job.

@@ -146,6 +146,20 @@ describe('ReconcileClientUseCase', () => {
     expect(Date.parse(tickets.window.to)).to.be.at.least(at(321).getTime());
   });
 
+  it('when tickets move past the cursor in the middle of the bisection, then the tail counted again sees it, all is counted again, and the missing ticket is still found', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 3000 });
+    ticketStore.lose(client.id, [seqId('t', 1234)]);
+    let listings = 0;
+    ticketSource.onListTickets = () => {
+      // Among the survey's probes: two stored tickets are updated upstream, moving past the cursor.
+      if (++listings === 10) for (const n of [700, 2500]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(90_000 + n) });
+    };
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(report.tickets).to.deep.equal({ upstream: 2998, stored: 2997, missing: 1, goneUpstream: 0, window: { from: at(1234).toISOString(), to: at(1234).toISOString() } });
+  });
+
   it('when tickets were updated upstream since the last import, then its own import brings them first and they are not counted missing', async () => {
     const { sut, client, ticketSource, cursors } = await makeSut({ tickets: 200 });
     for (const n of [5, 50, 150]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(5_000 + n) });
