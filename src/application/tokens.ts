@@ -24,5 +24,4 @@ export const TOKENS = {
   ReconcileSettings: Symbol('ReconcileSettings'),
   WebhookSendingSettings: Symbol('WebhookSendingSettings'),
   StoredDataCensus: Symbol('StoredDataCensus'),
-  ReconcileGauge: Symbol('ReconcileGauge'),
 } as const;

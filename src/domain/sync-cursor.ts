@@ -15,5 +15,10 @@ export function backfillCursorKey(runId: string): string {
 
 /** The checkpoint of a reconcile's re-import of one window. */
 export function repairCursorKey(runId: string, window: { from: string; to: string }): string {
-  return `reconcile:${runId}:${window.from}/${window.to}`;
+  return `${repairCursorPrefix(runId)}${window.from}/${window.to}`;
+}
+
+/** What the checkpoints of one reconcile's re-imports start with: all forgotten once its repair ends. */
+export function repairCursorPrefix(runId: string): string {
+  return `reconcile:${runId}:`;
 }

@@ -46,7 +46,7 @@ const environmentSchema = z.object({
   WEBHOOK_CONCURRENCY: positiveInt(8),
   WEBHOOK_TLS_INSECURE: booleanFlag,
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
-  RECONCILE_SAMPLE: z.coerce.number().int().min(0).default(20),
+  RECONCILE_SAMPLE: z.coerce.number().int().min(0).max(1000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONTACTS_DELETE_GUARD: z.coerce.number({ error: SHARE }).min(0, SHARE).max(1, SHARE).default(0.2),
 });

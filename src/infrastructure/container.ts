@@ -51,6 +51,7 @@ import { PgChangeFeed } from './pg/pg-change-feed.js';
 import { PgClientActivityReader } from './pg/pg-client-activity-reader.js';
 import { PgContactStore } from './pg/pg-contact-store.js';
 import { PgReadinessCheck } from './pg/pg-readiness-check.js';
+import { latestReconcileMissingRows } from './pg/latest-reconcile-missing-rows.js';
 import { PgStoredDataCensus } from './pg/pg-stored-data-census.js';
 import { PgTicketStore } from './pg/pg-ticket-store.js';
 import { PrismaCursorStore } from './prisma/prisma-cursor-store.js';
@@ -117,10 +118,10 @@ export function buildContainer(settings: ContainerSettings): DependencyContainer
   const metrics = new ImporterMetrics({
     countRuns: async () => (await database.pool.query('SELECT kind, status, count(*)::int AS count FROM job_runs GROUP BY kind, status')).rows,
     queueDepth: () => c.resolve<JobScheduler>(TOKENS.JobScheduler).queueDepth(),
+    reconcileMissing: () => latestReconcileMissingRows(database.pool),
   });
   if (settings.processMetrics) metrics.collectProcessMetrics();
   c.registerInstance(INFRA_TOKENS.Metrics, metrics);
-  c.registerInstance(TOKENS.ReconcileGauge, metrics);
   c.registerInstance<ReconcileSettings>(TOKENS.ReconcileSettings, { sampleSize: settings.reconcileSample ?? 20 });
   c.registerInstance<ImportSettings>(TOKENS.ImportSettings, { importStartAt: settings.importStartAt, pageSize: settings.upstream.pageSize });
   c.registerInstance<JobSettings>(TOKENS.JobSettings, { historyDays: settings.jobs.historyDays });

@@ -147,7 +147,7 @@ describe('Jobs API (the origin document contract)', () => {
       const response = await app.request('POST', '/api/admin/sync/contacts', { headers: JSON_TYPE, body: '{"clientSlug":' });
 
       expect(response.status).to.equal(400);
-      expect(await response.json()).to.deep.equal({ error: 'invalid_json' });
+      expect(await response.json()).to.deep.equal({ error: 'invalid_json', message: 'the request body is not valid JSON', fields: { body: 'is not valid JSON' } });
       expect(await runsInDb()).to.deep.equal([]);
     });
 

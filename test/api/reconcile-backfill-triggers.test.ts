@@ -51,6 +51,8 @@ describe('Reconcile and backfill triggers (HTTP contract)', () => {
     ['with to before from', { from: '2026-11-08T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' }, { to: 'must not be before from' }],
     ['with a field it does not know', { from: '2026-11-01T00:00:00.000Z', form: 'x' }, { form: 'is not a known field' }],
     ['with a JSON array', ['2026-11-01T00:00:00.000Z'], { body: 'Invalid input: expected object, received array' }],
+    ['with from valid and to not a date', { from: '2026-11-08T00:00:00.000Z', to: 'y' }, { to: 'must be an ISO-8601 timestamp such as 2026-11-01T00:00:00.000Z' }],
+    ['with from not a date and to valid', { from: 'x', to: '2026-11-01T00:00:00.000Z' }, { from: 'must be an ISO-8601 timestamp such as 2026-11-01T00:00:00.000Z' }],
   ] as const) {
     it(`when a backfill is asked ${when}, then 400 validation_failed names the field, and no run is queued`, async () => {
       const response = await app.request('POST', '/api/jobs/backfill/acme', sent === undefined ? {} : body(sent));
@@ -71,5 +73,29 @@ describe('Reconcile and backfill triggers (HTTP contract)', () => {
     expect((await inQuery.json()).fields).to.have.keys('repair');
     expect(inBody.status).to.equal(400);
     expect((await inBody.json()).fields).to.have.keys('repair');
+  });
+
+  it('when a backfill is asked for "all", then 400 validation_failed names the slug: a backfill is for one client', async () => {
+    const response = await app.request('POST', '/api/jobs/backfill/all', body({ from: '2026-11-01T00:00:00.000Z' }));
+
+    expect(response.status).to.equal(400);
+    expect(Object.keys((await response.json()).fields)).to.deep.equal(['slug']);
+    expect((await sql().query('SELECT count(*)::int AS n FROM job_runs')).rows[0].n).to.equal(0);
+  });
+
+  it('when ?repair and the body disagree, then 400 validation_failed names repair and nothing is queued', async () => {
+    const response = await app.request('POST', '/api/jobs/reconcile/acme?repair=false', body({ repair: true }));
+
+    expect(response.status).to.equal(400);
+    expect((await response.json()).fields).to.have.keys('repair');
+    expect((await sql().query('SELECT count(*)::int AS n FROM job_runs')).rows[0].n).to.equal(0);
+  });
+
+  it('when a backfill body is not JSON, then 400 invalid_json names the body as the field at fault', async () => {
+    const response = await app.request('POST', '/api/jobs/backfill/acme', { headers: JSON_TYPE, body: '{"from":' });
+
+    expect(response.status).to.equal(400);
+    expect(await response.json()).to.deep.equal({ error: 'invalid_json', message: 'the request body is not valid JSON', fields: { body: 'is not valid JSON' } });
+    expect((await sql().query('SELECT count(*)::int AS n FROM job_runs')).rows[0].n).to.equal(0);
   });
 });

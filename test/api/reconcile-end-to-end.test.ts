@@ -64,10 +64,11 @@ describe('Reconcile and backfill end to end (HTTP API → simulator → PostgreS
     expect(run).to.include({ kind: 'reconcile', status: 'succeeded' });
     const stats = run.stats.acme;
     expect(stats.drift).to.equal(false);
-    expect(stats.tickets).to.deep.equal({ upstream: 400, stored: 400, missing: 0, window: null });
+    expect(stats.tickets).to.deep.equal({ upstream: 400, stored: 400, missing: 0, goneUpstream: 0, window: null });
     expect(stats.messages).to.deep.equal({ sampled: 20, mismatched: 0 });
     expect(stats.contacts).to.deep.equal({ upstream: 80, stored: 80 });
-    expect(stats.upstreamRequests).to.equal(25);
+    // The import, the tail, the count, the survey's 4 probes down to 5 stretches of a page at most, each listed once, the tail again, 20 message counts, the contacts.
+    expect(stats.upstreamRequests).to.equal(1 + 1 + 1 + 4 + 5 + 1 + 20 + 1);
     expect(await metric('tickets')).to.match(/ 0$/);
   });
 
@@ -89,6 +90,8 @@ describe('Reconcile and backfill end to end (HTTP API → simulator → PostgreS
 
     expect(repaired.params).to.deep.equal({ repair: true });
     expect(repaired.stats.acme.repair.complete).to.equal(true);
+    // The checkpoints of the re-imported windows are gone with the repair.
+    expect((await sql().query(`SELECT key FROM sync_cursors WHERE client_id = $1 AND key LIKE 'reconcile:%'`, [clientId])).rows).to.deep.equal([]);
     expect(await metric('tickets')).to.match(/ 0$/);
     expect(await metric('contacts')).to.match(/ 0$/);
     // The tickets and contacts are back; messages outside the sample are a backfill's job.
@@ -126,5 +129,21 @@ describe('Reconcile and backfill end to end (HTTP API → simulator → PostgreS
     expect(run.stats.acme.repair.complete).to.equal(true);
     const flagged = await sql().query(`SELECT deleted_at IS NOT NULL AS deleted FROM tickets WHERE client_id = $1 AND external_uuid = $2`, [clientId, gone!.uuid]);
     expect(flagged.rows).to.deep.equal([{ deleted: true }]);
+  });
+
+  it('when a ticket is deleted upstream and another lost from the database, so that the counts agree, then a repair restores the one and flags the other', async () => {
+    const ranked = async (rank: number) => (await sql().query<{ uuid: string }>(`SELECT external_uuid AS uuid FROM tickets WHERE client_id = $1 ORDER BY upstream_updated_at, external_uuid OFFSET $2 LIMIT 1`, [clientId, rank])).rows[0]!.uuid;
+    // Neither is among the 20 sampled (ranks 10, 30, … 390).
+    const [gone, lost] = [await ranked(100), await ranked(300)];
+    simulator.deleteTicket(TOKEN, gone);
+    await sql().query(`DELETE FROM tickets WHERE client_id = $1 AND external_uuid = $2`, [clientId, lost]);
+
+    const run = await finished((await app.request('POST', '/api/jobs/reconcile/acme?repair=true')).headers.get('location')!);
+
+    expect(run.stats.acme.tickets).to.include({ upstream: 399, stored: 399, missing: 1, goneUpstream: 1 });
+    expect(run.stats.acme.repair.complete).to.equal(true);
+    const rows = await sql().query(`SELECT external_uuid AS uuid, deleted_at IS NOT NULL AS deleted FROM tickets WHERE client_id = $1 AND external_uuid = ANY($2) ORDER BY upstream_updated_at`, [clientId, [gone, lost]]);
+    expect(rows.rows).to.deep.equal([{ uuid: gone, deleted: true }, { uuid: lost, deleted: false }]);
+    expect(await metric('tickets')).to.match(/ 0$/);
   });
 });

@@ -5,6 +5,7 @@ import { ApiError, errorFrom, NetworkError, ThrottledError, UnauthorizedError } 
 import type { Client, ClientActivity, ClientRunStats } from '../../console/src/api/types.js';
 import { changesOf, newClientOf, type FormValues } from '../../console/src/clients/client-form-values.js';
 import { availableActions, driftOf, OPTIONAL_ACTIONS, showsDrift } from '../../console/src/clients/optional-actions.js';
+import { storedText } from '../../console/src/runs/stored-text.js';
 import { signInMessage } from '../../console/src/session/sign-in-message.js';
 import { sessionTokenStore, type StorageLike } from '../../console/src/session/token-store.js';
 import { formatDuration, formatTime, progressPercent } from '../../console/src/shared/format.js';
@@ -55,10 +56,10 @@ describe('Console logic (console/src, without a browser)', () => {
       expect(showsDrift(older)).to.equal(false);
     });
 
-    it('when the document cannot be read, then the filters fall back to what every version of the service has', () => {
+    it('when the document cannot be read, then the run filters fall back to every kind of the service that serves the console, and no optional action is offered', () => {
       const catalog = catalogFrom(null);
 
-      expect(catalog.kinds).to.deep.equal(['import', 'contacts-sync']);
+      expect(catalog.kinds).to.deep.equal([...JOB_KINDS]);
       expect(catalog.postPaths.size).to.equal(0);
     });
   });
@@ -225,6 +226,29 @@ describe('Console logic (console/src, without a browser)', () => {
       expect(parseRoute('#/elsewhere')).to.deep.equal({ page: 'clients' });
       expect(parseRoute('')).to.deep.equal({ page: 'clients' });
       expect(hrefOf({ page: 'run', id })).to.equal(`#/runs/${id}`);
+    });
+  });
+  describe('what a run’s client row says it stored or found', () => {
+    it('when the run is a reconcile, then its findings are told in words, never as [object Object]', () => {
+      const text = storedText(
+        stats({
+          status: 'succeeded',
+          drift: true,
+          tickets: { upstream: 400, stored: 399, missing: 2, goneUpstream: 1, window: null },
+          messages: { sampled: 20, mismatched: 1 },
+          contacts: { upstream: 80, stored: 77 },
+          repair: { window: null, complete: true },
+          rowsStored: { tickets: 2, messages: 4, contacts: 3, deletedTickets: 1, deletedContacts: 0 },
+        }),
+      );
+
+      expect(text).to.equal(
+        'drift found, tickets 400 upstream / 399 stored, 2 missing, 1 gone upstream, messages differ on 1 of 20 sampled tickets, contacts 80 upstream / 77 stored, repair complete, 2 tickets, 4 messages, 3 contacts stored',
+      );
+    });
+
+    it('when the run is an import, then it tells the counts stored', () => {
+      expect(storedText(stats({ listedTickets: 5, expectedTickets: 10, tickets: 3, messages: 7 }))).to.equal('5 of 10 tickets walked, 3 tickets stored, 7 messages');
     });
   });
 });

@@ -30,6 +30,10 @@ export class InMemoryCursorStore implements CursorStore {
     this.values.delete(keyOf(clientId, key));
   }
 
+  async deleteStartingWith(clientId: string, prefix: string): Promise<void> {
+    for (const key of [...this.values.keys()]) if (key.startsWith(keyOf(clientId, prefix))) this.values.delete(key);
+  }
+
   async set(clientId: string, key: string, value: string): Promise<void> {
     this.onSet?.({ clientId, key, value });
     this.sets.push({ clientId, key, value });

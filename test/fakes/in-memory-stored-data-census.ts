@@ -15,6 +15,10 @@ export class InMemoryStoredDataCensus implements StoredDataCensus {
     return this.inWindow(clientId, window).length;
   }
 
+  async ticketUuids(clientId: string, window: StoredTicketWindow): Promise<string[]> {
+    return this.inWindow(clientId, window).map((t) => t.uuid);
+  }
+
   async ticketUpdatedAtAt(clientId: string, window: StoredTicketWindow, index: number): Promise<Date | null> {
     return this.inWindow(clientId, window)[index]?.updatedAt ?? null;
   }

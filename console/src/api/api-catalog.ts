@@ -23,12 +23,15 @@ interface OpenApiDocumentShape {
 }
 
 const FALLBACK: Omit<ApiCatalog, 'postPaths'> = {
-  kinds: ['import', 'contacts-sync'],
+  kinds: ['import', 'contacts-sync', 'reconcile', 'backfill'],
   statuses: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
   triggers: ['manual', 'schedule'],
 };
 
-/** Reads the catalog out of an OpenAPI document; anything missing falls back to what every version of the service has. */
+/**
+ * Reads the catalog out of an OpenAPI document; anything missing falls back to what the service
+ * serving this console has (filters only: no optional action is offered without its documented path).
+ */
 export function catalogFrom(document: unknown): ApiCatalog {
   const paths = (document as OpenApiDocumentShape | null)?.paths ?? {};
   const listParameters = paths['/api/jobs']?.get?.parameters ?? [];

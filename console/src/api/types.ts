@@ -15,20 +15,47 @@ export interface Client {
   updatedAt: string;
 }
 
+/** A window of `updatedAt`, both ends inclusive. */
+export interface UpdatedAtWindow {
+  from: string;
+  to: string;
+}
+
+/** A reconcile's ticket counts (in place of a count of tickets stored). */
+export interface ReconcileTickets {
+  upstream: number;
+  stored: number;
+  missing: number;
+  goneUpstream: number;
+  window: UpdatedAtWindow | null;
+  windows?: UpdatedAtWindow[];
+}
+
+/** Rows per table. */
+export interface RowCounts {
+  tickets: number;
+  messages: number;
+  contacts: number;
+}
+
 export interface ClientRunStats {
   status: RunStatus;
   startedAt?: string;
   finishedAt?: string;
   pages: number;
-  tickets?: number;
-  messages?: number;
+  /** Imports and backfills: tickets stored; reconciles: the ticket counts compared. */
+  tickets?: number | ReconcileTickets;
+  /** Imports and backfills: messages stored; reconciles: the sampled message counts compared. */
+  messages?: number | { sampled: number; mismatched: number };
   skippedTickets?: number;
   listedTickets?: number;
   expectedTickets?: number | null;
-  contacts?: number;
+  /** Contacts syncs: contacts stored; reconciles: the contact counts compared. */
+  contacts?: number | { upstream: number | null; stored: number };
   expectedContacts?: number | null;
   tags?: number;
   deletedContacts?: number;
+  deletionsHeld?: number;
   upstreamRequests: number;
   retries: number;
   rateLimited: number;
@@ -39,6 +66,12 @@ export interface ClientRunStats {
   coveredBy?: string;
   /** Reconcile runs (issue 11): whether the stored data differed from the upstream. */
   drift?: boolean;
+  /** Reconciles with repair of a client with drift. */
+  repair?: { window: UpdatedAtWindow | null; complete: boolean };
+  /** Reconciles: the rows its import and its repair wrote. */
+  rowsStored?: RowCounts & { deletedTickets: number; deletedContacts: number };
+  /** Reconciles: what the last check found missing. */
+  missingRows?: RowCounts;
 }
 
 export interface ClientLastRun {

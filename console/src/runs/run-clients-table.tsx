@@ -1,5 +1,6 @@
 import type { RunClient } from '../api/types.js';
 import { durationBetween, formatCount, formatDuration, formatTime, progressPercent, shortId } from '../shared/format.js';
+import { storedText } from './stored-text.js';
 import { hrefOf } from '../shared/router.js';
 import { ProgressBar, StatusBadge, TableRegion } from '../shared/widgets.js';
 
@@ -58,17 +59,4 @@ export function RunClientsTable({ clients, kind }: { clients: RunClient[]; kind:
       </table>
     </TableRegion>
   );
-}
-
-function storedText(client: RunClient): string {
-  const parts: string[] = [];
-  if (client.listedTickets !== undefined) parts.push(`${formatCount(client.listedTickets)} of ${client.expectedTickets === null || client.expectedTickets === undefined ? '?' : formatCount(client.expectedTickets)} tickets walked`);
-  if (client.tickets !== undefined) parts.push(`${formatCount(client.tickets)} tickets stored`);
-  if (client.messages !== undefined) parts.push(`${formatCount(client.messages)} messages`);
-  if (client.skippedTickets) parts.push(`${formatCount(client.skippedTickets)} skipped`);
-  if (client.contacts !== undefined) parts.push(`${formatCount(client.contacts)} of ${client.expectedContacts === null || client.expectedContacts === undefined ? '?' : formatCount(client.expectedContacts)} contacts`);
-  if (client.tags !== undefined) parts.push(`${formatCount(client.tags)} tag links`);
-  if (client.deletedContacts) parts.push(`${formatCount(client.deletedContacts)} deleted`);
-  if (client.drift !== undefined) parts.push(client.drift ? 'drift found' : 'no drift');
-  return parts.join(', ') || '—';
 }

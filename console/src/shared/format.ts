@@ -42,10 +42,11 @@ export function formatCount(value: number | null | undefined): string {
  * while there is no estimate. A client that succeeded is done whatever the estimate said.
  */
 export function progressPercent(stats: ClientRunStats): number | null {
+  const contacts = typeof stats.contacts === 'number' ? stats.contacts : undefined;
   if (stats.status === 'succeeded') return 100;
   const pair: [number | undefined, number | null | undefined][] = [
     [stats.listedTickets, stats.expectedTickets],
-    [stats.contacts, stats.expectedContacts],
+    [contacts, stats.expectedContacts],
   ];
   for (const [done, expected] of pair) {
     if (expected === undefined) continue;

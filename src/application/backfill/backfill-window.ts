@@ -7,7 +7,8 @@ import { TOKENS } from '../tokens.js';
 /**
  * Re-imports the tickets updated in a window with all their messages: the import's own keyset
  * walk, per-ticket writes and abort, under a checkpoint of its own (`checkpoint`, resumed from
- * after a crash and forgotten once the window is done), never `tickets:lastImportAt`.
+ * after a crash, a shutdown or a lost lock, and forgotten once the window's work ends otherwise:
+ * done, failed or cancelled), never `tickets:lastImportAt`.
  */
 @injectable()
 export class BackfillWindow {
@@ -17,8 +18,14 @@ export class BackfillWindow {
   ) {}
 
   async execute(client: Client, window: { from: Date; to: Date }, checkpoint: string, onProgress?: (report: ImportTicketsReport) => Promise<void>, signal?: AbortSignal): Promise<ImportTicketsReport> {
-    const report = await this.importTickets.execute(client, onProgress, signal, { from: window.from, to: window.to, cursorKey: checkpoint, refetchAll: true });
-    await this.cursors.delete(client.id, checkpoint);
-    return report;
+    try {
+      const report = await this.importTickets.execute(client, onProgress, signal, { from: window.from, to: window.to, cursorKey: checkpoint, refetchAll: true });
+      await this.cursors.delete(client.id, checkpoint);
+      return report;
+    } catch (error) {
+      // Interrupted (signal): the retried job resumes from the checkpoint. Anything else ends the work.
+      if (!signal?.aborted) await this.cursors.delete(client.id, checkpoint);
+      throw error;
+    }
   }
 }

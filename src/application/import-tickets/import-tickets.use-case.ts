@@ -8,6 +8,7 @@ import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
 import type { Message, StoredTicketState, Ticket, TicketWithMessages } from '../../domain/tickets/ticket.js';
+import { importWindowStart, NEXT_INSTANT_MS } from '../../domain/tickets/updated-at.js';
 import type { ImportSettings } from '../settings.js';
 import { WriteBatcher } from '../shared/write-batcher.js';
 import { TOKENS } from '../tokens.js';
@@ -27,9 +28,9 @@ export interface ImportTicketsReport {
   /** Tickets walked and settled (stored, or found unchanged), each once. */
   listedTickets: number;
   /**
-   * The upstream's count of tickets updated since the cursor, as the run began: what
-   * `listedTickets` heads for (an estimate, as tickets change while they are walked). Null
-   * when the upstream gives no count.
+   * The upstream's count of tickets updated since the cursor (up to the window's end, for a
+   * backfill), as the run began: what `listedTickets` heads for (an estimate, as tickets change
+   * while they are walked). Null when the upstream gives no count.
    */
   expectedTickets: number | null;
   cursorBefore: string | null;
@@ -41,8 +42,6 @@ interface Settled {
   position: number;
   entry: TicketWithMessages | null;
 }
-
-const BEGINNING_OF_TIME = new Date(0);
 
 /**
  * What an import walks. The default is the client's incremental import; a backfill (and a
@@ -140,14 +139,14 @@ export class ImportTicketsUseCase {
 
   /** The scope of the client's incremental import: from its cursor (else IMPORT_START_AT, else the beginning), no end. */
   private incremental(): ImportScope {
-    return { from: this.settings.importStartAt ?? BEGINNING_OF_TIME, to: null, cursorKey: CURSOR_KEYS.ticketsLastImportAt, refetchAll: false };
+    return { from: importWindowStart(this.settings.importStartAt), to: null, cursorKey: CURSOR_KEYS.ticketsLastImportAt, refetchAll: false };
   }
 
   /** The listing, page by page, keyset-walked up to `to`; the next page is listed while the last of this one's messages load. */
   private async *pagesOf(client: Client, keyset: TicketKeyset, to: Date | null, report: ImportTicketsReport, signal: AbortSignal): AsyncGenerator<Ticket[]> {
     for (let more = true; more; ) {
       const listed: ListedPage<Ticket> = await this.tickets.listTickets(client, keyset.query(), signal);
-      if (report.pages === 0) report.expectedTickets = listed.total;
+      if (report.pages === 0) report.expectedTickets = to ? await this.countUpTo(client, listed.total, to, signal) : listed.total;
       report.pages += 1;
       const walked = keyset.advance(listed.items);
       const fresh = to ? walked.filter((t) => t.updatedAt <= to) : walked;
@@ -157,6 +156,13 @@ export class ImportTicketsUseCase {
       // behind them: at a low rate limit it never spends budget on tickets a crash would lose.
       yield fresh;
     }
+  }
+
+  /** Of `listedFrom` tickets listed from the walk's start on, those updated up to `to` (one more count: those after it). */
+  private async countUpTo(client: Client, listedFrom: number | null, to: Date, signal: AbortSignal): Promise<number | null> {
+    if (listedFrom === null) return null;
+    const after = await this.tickets.listTickets(client, { updatedAtFrom: new Date(to.getTime() + NEXT_INSTANT_MS), page: 1, limit: 1 }, signal);
+    return after.total === null ? null : Math.max(0, listedFrom - after.total);
   }
 
   /** One write for the tickets that completed together, then the cursor over the stored prefix of the listing. */

@@ -1,8 +1,6 @@
 import type { TicketPageQuery } from '../../domain/ports/ticket-source.port.js';
 import type { Ticket } from '../../domain/tickets/ticket.js';
-
-/** Upstream timestamps have millisecond precision: the first instant after a group. */
-const NEXT_INSTANT_MS = 1;
+import { NEXT_INSTANT_MS } from '../../domain/tickets/updated-at.js';
 
 /**
  * Walks the upstream's ticket listing by keyset instead of bare page numbers: a ticket updated

@@ -1,21 +1,19 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { ReconcileNotPossibleError, TicketGoneUpstreamError } from '../../domain/errors.js';
-import type { ReconcileFindings, UpdatedAtWindow } from '../../domain/jobs/job-run.js';
+import type { MissingRows, ReconcileFindings, UpdatedAtWindow } from '../../domain/jobs/job-run.js';
 import type { ContactSource } from '../../domain/ports/contact-source.port.js';
 import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
-import type { MissingRows } from '../../domain/ports/reconcile-gauge.port.js';
 import type { StoredDataCensus, StoredTicketWindow } from '../../domain/ports/stored-data-census.port.js';
 import type { TicketSource } from '../../domain/ports/ticket-source.port.js';
 import { CURSOR_KEYS } from '../../domain/sync-cursor.js';
+import { importWindowStart, NEXT_INSTANT_MS } from '../../domain/tickets/updated-at.js';
 import type { ImportSettings, ReconcileSettings } from '../settings.js';
 import { TOKENS } from '../tokens.js';
 import { hullOf } from './hull-of.js';
-import { locateMissing } from './locate-missing.js';
-import { UpstreamTicketCounts } from './upstream-ticket-counts.js';
+import { locateDrift, type DriftStretch } from './locate-drift.js';
+import { LISTING_PAGE, UpstreamTicketCounts } from './upstream-ticket-counts.js';
 
-const BEGINNING_OF_TIME = new Date(0);
-const NEXT_INSTANT_MS = 1;
 /** Counting again when the tail moved while it was counted, at most this many times. */
 const COUNT_ATTEMPTS = 3;
 
@@ -25,16 +23,27 @@ export interface ClientDataCheck {
   missing: MissingRows;
   /** Windows to re-import: those holding the missing tickets, and one instant per sampled ticket whose messages differ. */
   repairWindows: UpdatedAtWindow[];
-  /** Sampled tickets whose messages answered 404: deleted upstream, not flagged yet. */
+  /** Stored tickets found deleted upstream (their messages answered 404), not flagged yet. */
   goneTickets: string[];
+}
+
+/** What the tickets' side of a check found. */
+interface TicketsFound {
+  upstream: number;
+  stored: number;
+  window: StoredTicketWindow;
+  missing: number;
+  missingWindows: UpdatedAtWindow[];
+  gone: string[];
 }
 
 /**
  * Sets a client's stored data against the upstream's, in few requests: the tickets updated in
  * [IMPORT_START_AT or the beginning, the cursor] counted on both sides (the tickets that moved
- * past the cursor since they were stored left out on both), the missing ones located by
- * bisection; the message counts of a sample of tickets spread over the window; the contacts.
- * Reads only: it stores nothing.
+ * past the cursor since they were stored left out on both), the stretches whose counts differ
+ * located by bisection and listed in full, so that a ticket lost from the database and one
+ * deleted upstream never cancel out where they lie in different stretches; the message counts
+ * of a sample of tickets spread over the window; the contacts. Reads only: it stores nothing.
  */
 @injectable()
 export class CheckClientData {
@@ -48,85 +57,149 @@ export class CheckClientData {
   ) {}
 
   async execute(client: Client, signal?: AbortSignal): Promise<ClientDataCheck> {
-    const upstream = new UpstreamTicketCounts(this.tickets, client, signal);
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
-    const start = this.importSettings.importStartAt ?? BEGINNING_OF_TIME;
-    const window: StoredTicketWindow | null = cursor ? { from: start, to: new Date(cursor), except: [] } : null;
+    const start = importWindowStart(this.importSettings.importStartAt);
+    // No cursor yet, or IMPORT_START_AT later than it: no ticket imported to check.
+    const window: StoredTicketWindow | null = cursor && new Date(cursor) >= start ? { from: start, to: new Date(cursor), except: [] } : null;
 
-    const counted = window ? await this.countTickets(client, upstream, window) : { upstream: 0, stored: 0, window: null };
-    const missingTickets = Math.max(0, counted.upstream - counted.stored);
-    const gaps = counted.window && missingTickets > 0 ? await this.locate(client, upstream, counted.window, missingTickets, counted.stored) : [];
-    const messages = counted.window ? await this.compareMessages(client, counted.window, signal) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
+    const tickets = window ? await this.checkTickets(client, window, signal) : null;
+    const messages = tickets ? await this.compareMessages(client, tickets.window, signal) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
     const contacts = await this.compareContacts(client, signal);
 
+    const missingTickets = tickets?.missing ?? 0;
+    const goneTickets = [...new Set([...(tickets?.gone ?? []), ...messages.gone])];
+    const ticketsDrift = tickets !== null && (missingTickets > 0 || tickets.gone.length > 0 || tickets.upstream !== tickets.stored);
     const contactsDrift = contacts.upstream !== null && contacts.upstream !== contacts.stored;
+    const missingWindows = tickets?.missingWindows ?? [];
     const findings: ReconcileFindings = {
-      drift: missingTickets > 0 || messages.mismatchedAt.length > 0 || messages.gone.length > 0 || contactsDrift,
-      tickets: { upstream: counted.upstream, stored: counted.stored, missing: missingTickets, window: hullOf(gaps), ...(gaps.length > 1 ? { windows: gaps } : {}) },
+      drift: ticketsDrift || messages.mismatchedAt.length > 0 || messages.gone.length > 0 || contactsDrift,
+      tickets: {
+        upstream: tickets?.upstream ?? 0,
+        stored: tickets?.stored ?? 0,
+        missing: missingTickets,
+        goneUpstream: tickets?.gone.length ?? 0,
+        window: hullOf(missingWindows),
+        ...(missingWindows.length > 1 ? { windows: missingWindows } : {}),
+      },
       messages: { sampled: messages.sampled, mismatched: messages.mismatchedAt.length + messages.gone.length },
       contacts,
     };
     return {
       findings,
       missing: { tickets: missingTickets, messages: messages.missing, contacts: Math.max(0, (contacts.upstream ?? 0) - contacts.stored) },
-      repairWindows: [...gaps, ...messages.mismatchedAt.map((at) => ({ from: at, to: at }))],
-      goneTickets: messages.gone,
+      repairWindows: [...missingWindows, ...messages.mismatchedAt.map((at) => ({ from: at, to: at }))],
+      goneTickets,
     };
   }
 
   /**
-   * Upstream and stored counts of the window, both without the tickets listed past the
-   * cursor (they moved there since they were stored, or are new): the tail is listed first,
-   * then counted again after the window was, and all is counted again if it moved meanwhile.
+   * Counts the window on both sides, without the tickets listed past the cursor (they moved
+   * there since they were stored, or are new), locates and lists the stretches that differ;
+   * the tail is listed first and counted again at the end, and all is done again if it moved
+   * meanwhile (a ticket moving past the cursor during the probes would shift their counts).
    */
-  private async countTickets(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow): Promise<{ upstream: number; stored: number; window: StoredTicketWindow }> {
+  private async checkTickets(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined): Promise<TicketsFound> {
     const pastCursor = new Date(window.to.getTime() + NEXT_INSTANT_MS);
     for (let attempt = 1; attempt <= COUNT_ATTEMPTS; attempt += 1) {
+      const upstream = new UpstreamTicketCounts(this.tickets, client, signal);
       const tail = await upstream.tail(pastCursor);
       if (!tail) break;
       const counted = { ...window, except: tail.uuids };
-      const [fromStart, stored] = await Promise.all([upstream.fresh(window.from), this.census.countTickets(client.id, counted)]);
+      const [fromStart, stored] = await Promise.all([upstream.from(window.from), this.census.countTickets(client.id, counted)]);
+      const listed = fromStart - tail.count;
+      const found = await this.locate(client, upstream, counted, listed - stored, stored, signal);
       const tailMoved = (await upstream.fresh(pastCursor)) !== tail.count;
-      if (!tailMoved) return { upstream: fromStart - tail.count, stored, window: counted };
+      if (!tailMoved) return { upstream: listed, stored, window: counted, ...found };
     }
     throw new ReconcileNotPossibleError(`the tickets of client "${client.slug}" past its cursor keep changing faster than they can be counted: import it, then reconcile again`);
   }
 
-  /** Bisection to the windows holding the missing tickets: each probe sets the upstream's count from an instant against the stored one. */
-  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, missing: number, stored: number): Promise<UpdatedAtWindow[]> {
+  /** Bisection to the stretches whose counts differ, each then listed in full and set against what is stored there. */
+  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, net: number, stored: number, signal: AbortSignal | undefined) {
     const tailCount = window.except.length;
-    return locateMissing({
+    const stretches = await locateDrift({
       window,
-      missing,
+      net,
       stored,
-      pageSize: this.importSettings.pageSize,
-      missingFrom: async (at) => {
+      pageSize: LISTING_PAGE,
+      netFrom: async (at) => {
         const [listed, storedFrom] = await Promise.all([upstream.from(at), this.census.countTickets(client.id, { ...window, from: at })]);
         return listed - tailCount - storedFrom;
       },
       storedAt: (rank) => this.census.ticketUpdatedAtAt(client.id, window, rank),
     });
+    const missingWindows: UpdatedAtWindow[] = [];
+    const gone: string[] = [];
+    let missing = 0;
+    for (const stretch of stretches) {
+      const diff = await this.diffStretch(client, upstream, window, stretch, signal);
+      missing += diff.missing;
+      gone.push(...diff.gone);
+      if (diff.window) missingWindows.push(diff.window);
+    }
+    return { missing, missingWindows, gone };
+  }
+
+  /**
+   * One stretch listed upstream and set against the stored uuids: those listed and not stored
+   * are missing (the window to re-import spans just them); those stored and not listed are
+   * asked for their messages, and a 404 says they were deleted upstream (else they moved
+   * meanwhile, and nothing is wrong). A stretch too wide to list is judged by its counts.
+   */
+  private async diffStretch(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, stretch: DriftStretch, signal: AbortSignal | undefined) {
+    const to = stretch.before ? new Date(stretch.before.getTime() - NEXT_INSTANT_MS) : window.to;
+    const whole = { from: stretch.from.toISOString(), to: to.toISOString() };
+    if (to < stretch.from) return { missing: 0, gone: [], window: null };
+    const stored = new Set(stretch.narrow ? await this.census.ticketUuids(client.id, { ...window, from: stretch.from, to }) : []);
+    const listed = stretch.narrow ? await upstream.stretch(stretch.from, to, stored.size + stretch.net) : null;
+    if (!listed) return { missing: Math.max(0, stretch.net), gone: [], window: stretch.net > 0 ? whole : null };
+    for (const uuid of window.except) listed.delete(uuid);
+    const missingAt = [...listed].filter(([uuid]) => !stored.has(uuid)).map(([, updatedAt]) => updatedAt.toISOString());
+    const unlisted = [...stored].filter((uuid) => !listed.has(uuid));
+    const gone = await this.confirmGone(client, unlisted, signal);
+    return { missing: missingAt.length, gone, window: missingAt.length ? { from: missingAt.sort()[0]!, to: missingAt.at(-1)! } : null };
+  }
+
+  /** Of these stored tickets, those whose messages answer 404: deleted upstream. */
+  private async confirmGone(client: Client, uuids: string[], signal: AbortSignal | undefined): Promise<string[]> {
+    const gone: string[] = [];
+    for (const uuid of uuids) {
+      try {
+        await this.tickets.countMessages(client, uuid, signal);
+      } catch (error) {
+        if (!(error instanceof TicketGoneUpstreamError)) throw error;
+        gone.push(uuid);
+      }
+    }
+    return gone;
   }
 
   /**
    * The sampled tickets' message counts, upstream against stored: the instants of those that
-   * differ (what a repair re-imports), and those gone upstream (their messages answer 404).
+   * differ (what a repair re-imports), and those gone upstream (their messages answer 404). The
+   * first failure stops the requests still out.
    */
   private async compareMessages(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined) {
     const sample = await this.census.sampleTickets(client.id, window, this.settings.sampleSize);
     const mismatchedAt: string[] = [];
     const gone: string[] = [];
     let missing = 0;
+    const siblings = new AbortController();
+    const requests = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
     await Promise.all(
       sample.map(async (ticket) => {
         try {
-          const upstream = await this.tickets.countMessages(client, ticket.uuid, signal);
+          const upstream = await this.tickets.countMessages(client, ticket.uuid, requests);
           if (upstream === null || upstream === ticket.messageCount) return;
           mismatchedAt.push(ticket.updatedAt.toISOString());
           missing += Math.max(0, upstream - ticket.messageCount);
         } catch (error) {
-          if (!(error instanceof TicketGoneUpstreamError)) throw error;
-          gone.push(ticket.uuid);
+          if (error instanceof TicketGoneUpstreamError) {
+            gone.push(ticket.uuid);
+            return;
+          }
+          siblings.abort(error);
+          throw error;
         }
       }),
     );

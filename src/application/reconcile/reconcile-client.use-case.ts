@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
-import type { ReconcileFindings, UpdatedAtWindow } from '../../domain/jobs/job-run.js';
-import type { ReconcileGauge } from '../../domain/ports/reconcile-gauge.port.js';
+import type { MissingRows, ReconcileFindings, StoredRows, UpdatedAtWindow } from '../../domain/jobs/job-run.js';
+import type { CursorStore } from '../../domain/ports/cursor-store.port.js';
 import type { TicketStore } from '../../domain/ports/ticket-store.port.js';
-import { repairCursorKey } from '../../domain/sync-cursor.js';
+import { repairCursorKey, repairCursorPrefix } from '../../domain/sync-cursor.js';
 import { BackfillWindow } from '../backfill/backfill-window.js';
 import { ImportTicketsUseCase, type ImportTicketsReport } from '../import-tickets/import-tickets.use-case.js';
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
@@ -17,17 +17,24 @@ export interface ReconcileRequest {
   repair: boolean;
 }
 
-/** What a reconcile of one client reports: its incremental import's walk, then its findings (and repair). */
-export type ReconcileReport = Pick<ImportTicketsReport, 'pages' | 'listedTickets' | 'expectedTickets' | 'skippedTickets' | 'cursorBefore' | 'cursorAfter'> &
-  ReconcileFindings & { repair?: { window: UpdatedAtWindow | null; complete: boolean } };
+type Walk = Pick<ImportTicketsReport, 'pages' | 'listedTickets' | 'expectedTickets' | 'skippedTickets' | 'cursorBefore' | 'cursorAfter'>;
+
+/**
+ * What a reconcile of one client reports: its incremental import's walk, its findings (and
+ * repair), the rows its import and repair wrote, and what the last check found missing (after
+ * the repair, when it repaired: what the gauge shows).
+ */
+export type ReconcileReport = Walk &
+  ReconcileFindings & { repair?: { window: UpdatedAtWindow | null; complete: boolean }; rowsStored: StoredRows; missingRows: MissingRows };
 
 /**
  * Proves a client's data complete, or says where it is not: bring the cursor current (an
  * incremental import), then check the stored data against the upstream's counts. With
  * `repair`, a client with drift has its drift windows re-imported (as a backfill would), its
  * contacts synced when they drifted and the tickets found gone upstream flagged; then it is
- * checked again, and the repair is complete when that check finds nothing missing. Without
- * `repair` it stores nothing beyond what its import brings.
+ * checked again, and the repair is complete when that check finds nothing missing: no ticket,
+ * no sampled message, no contact the upstream has and the database lacks (more stored than
+ * upstream is no loss). Without `repair` it stores nothing beyond what its import brings.
  */
 @injectable()
 export class ReconcileClientUseCase {
@@ -37,37 +44,62 @@ export class ReconcileClientUseCase {
     @inject(CheckClientData) private readonly check: CheckClientData,
     @inject(BackfillWindow) private readonly backfillWindow: BackfillWindow,
     @inject(TOKENS.TicketStore) private readonly tickets: TicketStore,
-    @inject(TOKENS.ReconcileGauge) private readonly gauge: ReconcileGauge,
+    @inject(TOKENS.CursorStore) private readonly cursors: CursorStore,
   ) {}
 
   async execute(client: Client, request: ReconcileRequest, onProgress: (report: Partial<ReconcileReport>) => Promise<void> = async () => {}, signal?: AbortSignal): Promise<ReconcileReport> {
-    const imported = await this.importTickets.execute(client, (walk) => onProgress(walkOf(walk)), signal);
+    const imported = await this.importTickets.execute(client, (walk) => onProgress({ ...walkOf(walk), rowsStored: rowsOf(walk) }), signal);
     const found = await this.check.execute(client, signal);
-    const report: ReconcileReport = { ...walkOf(imported), ...found.findings };
-    if (!request.repair || !found.findings.drift) {
-      this.gauge.record(client.slug, found.missing);
-      return report;
+    const report: ReconcileReport = { ...walkOf(imported), ...found.findings, rowsStored: rowsOf(imported), missingRows: found.missing };
+    if (!request.repair || !found.findings.drift) return report;
+    try {
+      const again = await this.repair(client, request.runId, found, report, onProgress, signal);
+      return { ...report, missingRows: again.missing, repair: { window: hullOf(found.repairWindows), complete: nothingMissing(again.missing) } };
+    } finally {
+      // A resumed reconcile checks again and re-imports other windows: the checkpoints of this attempt's would stay behind.
+      if (!signal?.aborted) await this.cursors.deleteStartingWith(client.id, repairCursorPrefix(request.runId));
     }
-    // Every checkpoint of the repair reports the findings again: a cancel is heard there.
-    const checkpoint = () => onProgress(report);
-    await checkpoint();
-    const again = await this.repair(client, request.runId, found, checkpoint, signal);
-    this.gauge.record(client.slug, again.missing);
-    return { ...report, repair: { window: hullOf(found.repairWindows), complete: !again.findings.drift } };
   }
 
-  private async repair(client: Client, runId: string, found: ClientDataCheck, checkpoint: () => Promise<void>, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
+  /** Every checkpoint of the repair reports the findings and the rows written so far again: a cancel is heard there. */
+  private async repair(client: Client, runId: string, found: ClientDataCheck, report: ReconcileReport, onProgress: (report: Partial<ReconcileReport>) => Promise<void>, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
+    const done = { ...report.rowsStored };
+    const tell = (rows: StoredRows) => {
+      report.rowsStored = rows;
+      return onProgress(report);
+    };
+    await tell(done);
     for (const window of found.repairWindows) {
-      await this.backfillWindow.execute(client, { from: new Date(window.from), to: new Date(window.to) }, repairCursorKey(runId, window), checkpoint, signal);
+      const key = repairCursorKey(runId, window);
+      const walked = await this.backfillWindow.execute(client, { from: new Date(window.from), to: new Date(window.to) }, key, (walk) => tell(plus(done, rowsOf(walk))), signal);
+      Object.assign(done, plus(done, rowsOf(walked)));
     }
     await this.tickets.flagDeleted(client.id, found.goneTickets);
+    done.deletedTickets += found.goneTickets.length;
+    await tell({ ...done });
     const { upstream, stored } = found.findings.contacts;
-    if (upstream !== null && upstream !== stored) await this.syncContacts.execute(client, checkpoint, signal);
+    if (upstream !== null && upstream !== stored) {
+      const synced = await this.syncContacts.execute(client, (pass) => tell(plus(done, { tickets: 0, messages: 0, contacts: pass.contacts, deletedTickets: 0, deletedContacts: pass.deletedContacts })), signal);
+      Object.assign(done, plus(done, { tickets: 0, messages: 0, contacts: synced.contacts, deletedTickets: 0, deletedContacts: synced.deletedContacts }));
+    }
+    report.rowsStored = done;
     return this.check.execute(client, signal);
   }
 }
 
-function walkOf(report: ImportTicketsReport): Pick<ReconcileReport, 'pages' | 'listedTickets' | 'expectedTickets' | 'skippedTickets' | 'cursorBefore' | 'cursorAfter'> {
+function nothingMissing(missing: MissingRows): boolean {
+  return missing.tickets === 0 && missing.messages === 0 && missing.contacts === 0;
+}
+
+function walkOf(report: ImportTicketsReport): Walk {
   const { pages, listedTickets, expectedTickets, skippedTickets, cursorBefore, cursorAfter } = report;
   return { pages, listedTickets, expectedTickets, skippedTickets, cursorBefore, cursorAfter };
+}
+
+function rowsOf(report: ImportTicketsReport): StoredRows {
+  return { tickets: report.tickets, messages: report.messages, contacts: 0, deletedTickets: report.skippedTickets, deletedContacts: 0 };
+}
+
+function plus(a: StoredRows, b: StoredRows): StoredRows {
+  return { tickets: a.tickets + b.tickets, messages: a.messages + b.messages, contacts: a.contacts + b.contacts, deletedTickets: a.deletedTickets + b.deletedTickets, deletedContacts: a.deletedContacts + b.deletedContacts };
 }

@@ -41,7 +41,10 @@ export interface ReconcileFindings {
   tickets: {
     upstream: number;
     stored: number;
+    /** Listed upstream and absent from the database (where a stretch was too wide to list: what its counts say is missing). */
     missing: number;
+    /** Stored, not flagged deleted, and deleted upstream (their messages answer 404): a repair flags them. */
+    goneUpstream: number;
     /** Covers every missing ticket; null when none is missing. */
     window: UpdatedAtWindow | null;
     /** When the missing tickets lie in separate stretches: each of them (within `window`). */
@@ -51,6 +54,29 @@ export interface ReconcileFindings {
   messages: { sampled: number; mismatched: number };
   /** Upstream `meta.total` vs stored contacts not deleted. */
   contacts: { upstream: number | null; stored: number };
+}
+
+/** Rows a reconcile found the upstream to have and the database to lack, per table (`helpdesk_importer_reconcile_missing_rows`). */
+export interface MissingRows {
+  tickets: number;
+  /** Over the sampled tickets: the messages upstream beyond those stored. */
+  messages: number;
+  contacts: number;
+}
+
+/** Rows a run wrote, whatever its kind reports besides (a reconcile: its import's and its repair's). */
+export interface StoredRows {
+  tickets: number;
+  messages: number;
+  contacts: number;
+  /** Tickets flagged deleted upstream (`deleted_at`). */
+  deletedTickets: number;
+  deletedContacts: number;
+}
+
+/** A `tickets`, `messages` or `contacts` entry of a client's stats as a count: imports and syncs count rows there; a reconcile's findings are not a count (undefined). */
+export function countOf(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -113,6 +139,10 @@ export interface ClientRunStats {
   drift?: boolean;
   /** Reconciles with repair of a client with drift: the window re-imported, and whether the check after it found nothing missing. */
   repair?: { window: UpdatedAtWindow | null; complete: boolean };
+  /** Reconciles: the rows its import and its repair wrote (its `tickets`, `messages`, `contacts` being findings). */
+  rowsStored?: StoredRows;
+  /** Reconciles: what the last check found missing (the check after the repair, when it repaired); the gauge reads it. */
+  missingRows?: MissingRows;
 }
 
 /** One client's share of a run, as listed. */
@@ -172,11 +202,11 @@ export function resumedClientStats(previous: ClientRunStats | null, attempt: Cli
     SUMMED_COUNTERS.flatMap((key) => {
       const [before, now] = [previous[key], attempt[key]];
       if (before === undefined && now === undefined) return [];
-      if (typeof before === 'object' || typeof now === 'object') return [[key, now]];
-      return [[key, (before ?? 0) + (now ?? 0)]];
+      const [countBefore, countNow] = [countOf(before), countOf(now)];
+      if ((before !== undefined && countBefore === undefined) || (now !== undefined && countNow === undefined)) return [[key, now]];
+      return [[key, (countBefore ?? 0) + (countNow ?? 0)]];
     }),
   );
-  const walked = (value: ClientRunStats['contacts']) => (typeof value === 'number' ? value : undefined);
   const expected = (walkedBefore: number | undefined, expectedNow: number | null | undefined) =>
     expectedNow === undefined ? undefined : expectedNow === null ? null : (walkedBefore ?? 0) + expectedNow;
   // An attempt stopped before its first checkpoint never learned the cursor it started from; as
@@ -188,7 +218,7 @@ export function resumedClientStats(previous: ClientRunStats | null, attempt: Cli
     startedAt: previous.startedAt,
     cursorBefore: reported ? previous.cursorBefore : attempt.cursorBefore,
     ...(attempt.expectedTickets !== undefined ? { expectedTickets: expected(previous.listedTickets, attempt.expectedTickets) } : {}),
-    ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(walked(previous.contacts), attempt.expectedContacts) } : {}),
+    ...(attempt.expectedContacts !== undefined ? { expectedContacts: expected(countOf(previous.contacts), attempt.expectedContacts) } : {}),
   };
 }
 

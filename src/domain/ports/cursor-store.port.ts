@@ -4,4 +4,6 @@ export interface CursorStore {
   set(clientId: string, key: string, value: string): Promise<void>;
   /** Forgets a cursor (a backfill's checkpoint once it is done); nothing happens when there is none. */
   delete(clientId: string, key: string): Promise<void>;
+  /** Forgets every cursor whose key starts with `prefix` (the checkpoints of one run's repair windows). */
+  deleteStartingWith(clientId: string, prefix: string): Promise<void>;
 }

@@ -21,6 +21,9 @@ export interface SampledTicket {
 export interface StoredDataCensus {
   countTickets(clientId: string, window: StoredTicketWindow): Promise<number>;
 
+  /** The uuids of the window's tickets: what a small stretch's upstream listing is set against. */
+  ticketUuids(clientId: string, window: StoredTicketWindow): Promise<string[]>;
+
   /**
    * The `updatedAt` of the window's ticket at `index` (0-based) in the listing's order
    * (`updatedAt`, then uuid); null past the end. What a bisection splits the window at.

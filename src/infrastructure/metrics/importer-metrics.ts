@@ -1,5 +1,4 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MissingRows, ReconcileGauge } from '../../domain/ports/reconcile-gauge.port.js';
 
 const PREFIX = 'helpdesk_importer_';
 
@@ -9,6 +8,8 @@ export interface MetricSources {
   countRuns(): Promise<{ kind: string; status: string; count: number }[]>;
   /** Jobs waiting in each queue of this deployment. */
   queueDepth(): Promise<Record<string, number>>;
+  /** What each client's latest finished reconcile found missing, per table. */
+  reconcileMissing(): Promise<{ client: string; table: string; rows: number }[]>;
 }
 
 /** The labels of one client's upstream metrics: its slug, never anything secret. */
@@ -23,10 +24,10 @@ export interface UpstreamMetrics {
 /**
  * The Prometheus metrics of one importer (one container): its own registry, so an embedding
  * service can run several or merge this one into its own. Counters and the histogram count
- * what this process did; the `job_runs` and queue gauges are read from the database at scrape
+ * what this process did; the `job_runs`, queue and reconcile gauges are read from the database at scrape
  * time, so every instance reports the same (aggregate them with max, not sum).
  */
-export class ImporterMetrics implements ReconcileGauge {
+export class ImporterMetrics {
   readonly registry = new Registry();
 
   private readonly upstreamRequests = new Counter({
@@ -79,13 +80,6 @@ export class ImporterMetrics implements ReconcileGauge {
     registers: [this.registry],
   });
 
-  private readonly reconcileMissing = new Gauge({
-    name: `${PREFIX}reconcile_missing_rows`,
-    help: "Rows the client's last reconcile found upstream and not in the database (after its repair, when it repaired), by client slug and table (tickets; messages of the sampled tickets; contacts).",
-    labelNames: ['client', 'table'] as const,
-    registers: [this.registry],
-  });
-
   constructor(sources: MetricSources) {
     new Gauge({
       name: `${PREFIX}job_runs`,
@@ -108,6 +102,17 @@ export class ImporterMetrics implements ReconcileGauge {
         this.reset();
         const depths = await sources.queueDepth().catch(() => ({}));
         for (const [queue, depth] of Object.entries(depths)) this.set({ queue }, depth);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}reconcile_missing_rows`,
+      help: "Rows the client's last finished reconcile found upstream and not in the database (after its repair, when it repaired), by client slug and table (tickets; messages of the sampled tickets; contacts); read from job_run_clients at scrape time.",
+      labelNames: ['client', 'table'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows = await sources.reconcileMissing().catch(() => []);
+        for (const { client, table, rows: missing } of rows) this.set({ client, table }, missing);
       },
     });
   }
@@ -137,10 +142,6 @@ export class ImporterMetrics implements ReconcileGauge {
 
   webhookAttempt(event: string, outcome: 'delivered' | 'retried' | 'failed'): void {
     this.webhookAttempts.inc({ event, outcome });
-  }
-
-  record(clientSlug: string, missing: MissingRows): void {
-    for (const table of ['tickets', 'messages', 'contacts'] as const) this.reconcileMissing.set({ client: clientSlug, table }, missing[table]);
   }
 
   runEnded(kind: string, status: string, seconds: number): void {

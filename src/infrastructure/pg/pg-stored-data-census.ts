@@ -16,6 +16,11 @@ export class PgStoredDataCensus implements StoredDataCensus {
     return rows[0]!.count;
   }
 
+  async ticketUuids(clientId: string, window: StoredTicketWindow): Promise<string[]> {
+    const { rows } = await this.pool.query<{ uuid: string }>(`SELECT external_uuid AS uuid FROM tickets WHERE ${IN_WINDOW}`, params(clientId, window));
+    return rows.map((r) => r.uuid);
+  }
+
   async ticketUpdatedAtAt(clientId: string, window: StoredTicketWindow, index: number): Promise<Date | null> {
     const { rows } = await this.pool.query<{ updated_at: Date }>(
       `SELECT upstream_updated_at AS updated_at FROM tickets WHERE ${IN_WINDOW} ORDER BY upstream_updated_at, external_uuid OFFSET $5 LIMIT 1`,

@@ -23,4 +23,8 @@ export class PrismaCursorStore implements CursorStore {
   async delete(clientId: string, key: string): Promise<void> {
     await this.prisma.syncCursor.deleteMany({ where: { clientId, key } });
   }
+
+  async deleteStartingWith(clientId: string, prefix: string): Promise<void> {
+    await this.prisma.syncCursor.deleteMany({ where: { clientId, key: { startsWith: prefix } } });
+  }
 }

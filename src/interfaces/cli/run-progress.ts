@@ -1,4 +1,4 @@
-import type { ClientRunStats, JobKind } from '../../domain/jobs/job-run.js';
+import { countOf, type ClientRunStats, type JobKind } from '../../domain/jobs/job-run.js';
 import type { JobRunView } from './admin-api-client.js';
 
 type Counter = Extract<keyof ClientRunStats, 'pages' | 'tickets' | 'messages' | 'contacts' | 'tags' | 'deletedContacts' | 'upstreamRequests'>;
@@ -86,7 +86,7 @@ export function waitingForText(waiting: RunProgress['waiting'], now = Date.now()
 }
 
 function shareDone(kind: JobKind, stats: ClientRunStats): number {
-  const [walked, expected] = kind === 'contacts-sync' ? [typeof stats.contacts === 'number' ? stats.contacts : 0, stats.expectedContacts] : [stats.listedTickets ?? 0, stats.expectedTickets];
+  const [walked, expected] = kind === 'contacts-sync' ? [countOf(stats.contacts) ?? 0, stats.expectedContacts] : [stats.listedTickets ?? 0, stats.expectedTickets];
   return expected ? Math.min(1, walked / expected) : 0;
 }
 

@@ -43,7 +43,11 @@ function elapsed(run: JobRunView): string {
 function findingsText(stats: JobRunView['stats'][string]): string {
   const parts: string[] = [stats.drift ? 'drift' : 'no drift'];
   const { tickets, messages, contacts } = stats;
-  if (typeof tickets === 'object') parts.push(`tickets ${tickets.stored} stored of ${tickets.upstream} upstream${tickets.missing ? `, ${tickets.missing} missing${tickets.window ? ` in [${tickets.window.from}, ${tickets.window.to}]` : ''}` : ''}`);
+  if (typeof tickets === 'object') {
+    const missing = tickets.missing ? `, ${tickets.missing} missing${tickets.window ? ` in [${tickets.window.from}, ${tickets.window.to}]` : ''}` : '';
+    const gone = tickets.goneUpstream ? `, ${tickets.goneUpstream} deleted upstream` : '';
+    parts.push(`tickets ${tickets.stored} stored of ${tickets.upstream} upstream${missing}${gone}`);
+  }
   if (typeof messages === 'object') parts.push(`messages ${messages.mismatched} of ${messages.sampled} sampled tickets differ`);
   if (typeof contacts === 'object') parts.push(`contacts ${contacts.stored} stored of ${contacts.upstream ?? '?'} upstream`);
   if (stats.repair) parts.push(stats.repair.complete ? 'repaired: complete' : 'repaired: still incomplete');

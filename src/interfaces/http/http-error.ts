@@ -7,6 +7,8 @@ export class HttpError extends AppError {
     readonly code: string,
     /** Shown as `message`; empty for errors whose body is the code alone. */
     message = '',
+    /** What is wrong with each field ("body" for the body as a whole), when it is about fields. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
   }

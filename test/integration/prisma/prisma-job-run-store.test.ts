@@ -115,7 +115,7 @@ describe('PrismaJobRunStore', () => {
   it('when a reconcile run is summarized, then its findings (objects) are left out of the sums and its counters still add up', async () => {
     const { run } = await runs.enqueue('reconcile', 'all', 'manual');
     await runs.addClients(run.id, targets(2));
-    const findings = { drift: true, tickets: { upstream: 10, stored: 9, missing: 1, window: null }, messages: { sampled: 5, mismatched: 0 }, contacts: { upstream: 3, stored: 3 } };
+    const findings = { drift: true, tickets: { upstream: 10, stored: 9, missing: 1, goneUpstream: 0, window: null }, messages: { sampled: 5, mismatched: 0 }, contacts: { upstream: 3, stored: 3 } };
     await runs.saveClientStats(run.id, 'client-0001', clientStats('succeeded', 2, findings));
     await runs.saveClientStats(run.id, 'client-0002', clientStats('succeeded', 3, { ...findings, drift: false }));
 

@@ -24,7 +24,7 @@ function busiestWindow(times: number[], windowMs: number): number {
 
 /** One process: its own connections (budgets) on the shared database. */
 function aProcess() {
-  const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}) });
+  const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}), reconcileMissing: async () => [] });
   const connections = new UpstreamConnections(testConfig({ requestsPerMinute: LIMIT, rateWindowMs: WINDOW, timeoutMs: 1_000, concurrency: LIMIT }), metrics, new PgUpstreamRequestLedger(sql()));
   return { connections, metrics, tickets: new HttpTicketSource(connections) };
 }

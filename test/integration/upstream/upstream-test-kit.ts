@@ -48,7 +48,7 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
 }
 
 export function makeSut(overrides: Partial<UpstreamConfig> = {}, ledger = new InMemoryUpstreamRequestLedger()) {
-  const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}) });
+  const metrics = new ImporterMetrics({ countRuns: async () => [], queueDepth: async () => ({}), reconcileMissing: async () => [] });
   const connections = new UpstreamConnections(testConfig(overrides), metrics, ledger);
   return { connections, metrics, ledger, tickets: new HttpTicketSource(connections), contacts: new HttpContactSource(connections) };
 }

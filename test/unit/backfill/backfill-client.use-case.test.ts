@@ -74,21 +74,22 @@ describe('BackfillClientUseCase', () => {
     expect(cursors.value(client.id, CURSOR)).to.equal(at(100).toISOString());
   });
 
-  it('when a backfill fails halfway (a crash, an upstream down), then run again it resumes at its own checkpoint and completes the window', async () => {
+  it('when a backfill is interrupted halfway (a crash, a shutdown), then run again it resumes at its own checkpoint and completes the window', async () => {
     const { sut, client, source, store, cursors, liveCursorChanges } = await makeSut();
     const window = { from: at(1).toISOString(), to: at(100).toISOString() };
     store.lose(client.id, manyTickets(100, (i) => at(i)).map((t) => t.uuid));
+    const shutdown = new AbortController();
     let listings = 0;
     source.onListTickets = () => {
-      if (++listings === 5) throw new UpstreamUnavailableError('upstream kept failing');
+      if (++listings === 5) shutdown.abort(new Error('shutting down'));
     };
 
-    const failed = await sut.execute(client, { runId: 'run-1', params: window }).then(
+    const interrupted = await sut.execute(client, { runId: 'run-1', params: window }, undefined, shutdown.signal).then(
       () => null,
       (error: unknown) => error,
     );
 
-    expect(failed).to.be.instanceOf(UpstreamUnavailableError);
+    expect(interrupted).to.be.instanceOf(Error);
     const checkpoint = cursors.value(client.id, CHECKPOINT);
     expect(checkpoint).to.not.equal(null);
     expect(store.tickets(client.id).length).to.be.within(1, 99);
@@ -97,11 +98,37 @@ describe('BackfillClientUseCase', () => {
 
     await sut.execute(client, { runId: 'run-1', params: window });
 
-    expect(source.ticketRequests()[listingsBefore]!.query.updatedAtFrom.toISOString()).to.equal(checkpoint);
+    const walk = source.ticketRequests().slice(listingsBefore).filter((r) => r.query.limit > 1);
+    expect(walk[0]!.query.updatedAtFrom.toISOString()).to.equal(checkpoint);
     expect(store.tickets(client.id)).to.have.length(100);
     for (const t of store.tickets(client.id)) expect(store.messages(client.id, t.uuid)).to.have.length(3);
     expect(liveCursorChanges()).to.equal(0);
     expect(cursors.value(client.id, CHECKPOINT)).to.equal(null);
+  });
+
+  it('when a backfill fails (the upstream down), then its checkpoint is forgotten: the failed run is never resumed', async () => {
+    const { sut, client, source, cursors } = await makeSut();
+    let listings = 0;
+    source.onListTickets = () => {
+      if (++listings === 5) throw new UpstreamUnavailableError('upstream kept failing');
+    };
+
+    const failed = await sut.execute(client, { runId: 'run-1', params: { from: at(1).toISOString() } }).catch((error: unknown) => error);
+
+    expect(failed).to.be.instanceOf(UpstreamUnavailableError);
+    expect(cursors.history(client.id, CHECKPOINT).length).to.be.greaterThan(0);
+    expect(cursors.value(client.id, CHECKPOINT)).to.equal(null);
+  });
+
+  it('when it runs over a window that ends before the latest tickets, then its progress estimate counts only the window', async () => {
+    const { sut, client } = await makeSut();
+    const reports: (number | null)[] = [];
+
+    await sut.execute(client, { runId: 'run-1', params: { from: at(21).toISOString(), to: at(40).toISOString() } }, async (report) => {
+      reports.push(report.expectedTickets);
+    });
+
+    expect(reports[0]).to.equal(20);
   });
 
   it('when the window ends before it starts (no `to`, and a cursor before `from`), then nothing is requested', async () => {

@@ -16,6 +16,9 @@ describe('Configuration of the operations features', () => {
     expect(loadConfig({}).reconcileSample).to.equal(20);
     expect(loadConfig({ RECONCILE_SAMPLE: '0' }).reconcileSample).to.equal(0);
     expect(problemOf({ RECONCILE_SAMPLE: 'many' })).to.include('RECONCILE_SAMPLE');
+    // Each sampled ticket is one upstream request: the sample is bounded.
+    expect(problemOf({ RECONCILE_SAMPLE: '1001' })).to.include('RECONCILE_SAMPLE');
+    expect(loadConfig({ RECONCILE_SAMPLE: '1000' }).reconcileSample).to.equal(1000);
     expect(problemOf({ RECONCILE_SAMPLE: '-1' })).to.include('RECONCILE_SAMPLE');
   });
 

@@ -14,7 +14,7 @@ import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync
 import type { Client } from '../../../src/domain/clients/client.js';
 import { UpstreamUnauthorizedError } from '../../../src/domain/errors.js';
 import type { JobKind } from '../../../src/domain/jobs/job-run.js';
-import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
+import { backfillCursorKey, CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
 import { InProcessClientLock } from '../../../src/infrastructure/jobs/in-process-client-lock.js';
 import { aClient, at, manyContacts, manyMessages, manyTickets } from '../../fakes/builders.js';
 import { FakeClock } from '../../fakes/fake-clock.js';
@@ -56,7 +56,7 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
   const backfillWindow = new BackfillWindow(importTickets, cursors);
   const census = new InMemoryStoredDataCensus(ticketStore, contactStore);
   const check = new CheckClientData(ticketSource, contactSource, cursors, census, { importStartAt: null, pageSize }, { sampleSize: 20 });
-  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, { record: () => {} });
+  const reconcile = new ReconcileClientUseCase(importTickets, syncContacts, check, backfillWindow, ticketStore, cursors);
   const backfill = new BackfillClientUseCase(backfillWindow, cursors);
   const sut = new RunClientJobUseCase(runs, clients, new InProcessClientLock(), usage, clock, logger, changes, importTickets, syncContacts, endRun, reconcile, backfill);
   const fanOut = new FanOutRunUseCase(runs, clients, scheduler, endRun);
@@ -337,6 +337,96 @@ describe('RunClientJobUseCase', () => {
     await Promise.all([importing, backfilling]);
     expect(runs.run(importRun).status).to.equal('succeeded');
     expect(runs.run(backfillRun.id).status).to.equal('succeeded');
+  });
+
+  it('when a backfill of a client runs and an import is triggered, then the import waits for the backfill to finish', async () => {
+    const { runs, ticketSource, fanOut, withClient, runClientJobs } = makeSut();
+    const acme = withClient({ slug: 'acme' }, 3);
+    const { run: backfillRun } = await runs.enqueue('backfill', 'acme', 'manual', { from: at(0).toISOString(), to: at(3).toISOString() });
+    await fanOut.execute(backfillRun.id);
+    ticketSource.hold = (request) => request.kind === 'tickets' && request.clientId === acme.id;
+    const backfilling = runClientJobs(backfillRun.id);
+    await ticketSource.whenHeld(1);
+    const { run: importRun } = await runs.enqueue('import', 'acme', 'manual');
+    await fanOut.execute(importRun.id);
+    const importing = runClientJobs(importRun.id);
+    await settle();
+
+    // Only the backfill's first listing went out; the import waits for the client's lock.
+    expect(ticketSource.ticketRequests()).to.have.length(1);
+    expect(runs.clientStats(importRun.id).acme!.status).to.equal('queued');
+    ticketSource.hold = undefined;
+    ticketSource.held[0]!.release();
+    await Promise.all([backfilling, importing]);
+    expect(runs.run(backfillRun.id).status).to.equal('succeeded');
+    expect(runs.run(importRun.id).status).to.equal('succeeded');
+  });
+
+  it('when a reconcile of a client runs and a contacts sync is triggered, then the sync waits for the reconcile to finish', async () => {
+    const { runs, ticketSource, contactSource, fanOut, withClient, runClientJobs } = makeSut();
+    const acme = withClient({ slug: 'acme' }, 3);
+    contactSource.seedContacts(acme.id, manyContacts(5));
+    const { run: reconcileRun } = await runs.enqueue('reconcile', 'acme', 'manual');
+    await fanOut.execute(reconcileRun.id);
+    ticketSource.hold = (request) => request.kind === 'tickets' && request.clientId === acme.id;
+    const reconciling = runClientJobs(reconcileRun.id);
+    await ticketSource.whenHeld(1);
+    const { run: syncRun } = await runs.enqueue('contacts-sync', 'acme', 'manual');
+    await fanOut.execute(syncRun.id);
+    const syncing = runClientJobs(syncRun.id);
+    await settle();
+
+    expect(contactSource.requests).to.have.length(0);
+    expect(runs.clientStats(syncRun.id).acme!.status).to.equal('queued');
+    ticketSource.hold = undefined;
+    ticketSource.held[0]!.release();
+    await Promise.all([reconciling, syncing]);
+    expect(runs.run(reconcileRun.id).status).to.equal('succeeded');
+    expect(runs.run(syncRun.id).status).to.equal('succeeded');
+  });
+
+  it('when a backfill is interrupted by a shutdown, then the retried job reads its window back from the run and resumes at its checkpoint', async () => {
+    const { sut, runs, ticketSource, ticketStore, cursors, fanOut, withClient, scheduler } = makeSut({ pageSize: 2 });
+    const acme = withClient({ slug: 'acme' }, 8);
+    const { run } = await runs.enqueue('backfill', 'acme', 'manual', { from: at(3).toISOString(), to: at(6).toISOString() });
+    await fanOut.execute(run.id);
+    const job = scheduler.scheduledClientJobs.find((j) => j.runId === run.id)!;
+    const shutdown = new AbortController();
+    ticketStore.onSave = ({ call }) => {
+      // The first write is checkpointed; the shutdown comes as the second one is being written.
+      if (call === 2) shutdown.abort(new Error('shutting down'));
+    };
+
+    await sut.execute(job, shutdown.signal).catch(() => {});
+    const checkpoint = cursors.value(acme.id, backfillCursorKey(run.id));
+    ticketStore.onSave = undefined;
+    const listingsBefore = ticketSource.ticketRequests().length;
+    await sut.execute(job);
+
+    expect(checkpoint).to.not.equal(null);
+    expect(ticketSource.ticketRequests()[listingsBefore]!.query.updatedAtFrom.toISOString()).to.equal(checkpoint);
+    expect(runs.run(run.id).status).to.equal('succeeded');
+    expect(ticketStore.savedUuids(acme.id).filter((uuid) => [1, 2, 7, 8].some((n) => uuid.endsWith(`000${n}`)))).to.deep.equal([]);
+    expect(cursors.value(acme.id, backfillCursorKey(run.id))).to.equal(null);
+  });
+
+  it('when a reconcile repairs a client, then the change feed announces the rows its repair restored', async () => {
+    const { runs, ticketStore, changes, withClient, runClientJobs, fanOut } = makeSut();
+    const acme = withClient({ slug: 'acme' }, 3);
+    const importRun = await runs.enqueue('import', 'acme', 'manual');
+    await fanOut.execute(importRun.run.id);
+    await runClientJobs(importRun.run.id);
+    ticketStore.lose(acme.id, [ticketStore.tickets(acme.id)[1]!.uuid]);
+    const { run } = await runs.enqueue('reconcile', 'acme', 'manual', { repair: true });
+    await fanOut.execute(run.id);
+    const announcedBefore = changes.announced.length;
+
+    await runClientJobs(run.id);
+
+    const announced = changes.announced.slice(announcedBefore).filter((c) => c.runId === run.id);
+    expect(announced.reduce((sum, c) => sum + c.tickets, 0)).to.equal(1);
+    expect(announced.reduce((sum, c) => sum + c.messages, 0)).to.equal(1);
+    expect(runs.run(run.id).stats.acme!.repair!.complete).to.equal(true);
   });
 
     it('when the run is a contacts sync, then the client syncs its contacts', async () => {

@@ -41,4 +41,15 @@ describe('StoredChanges (what a checkpoint announces to the change feed)', () =>
     expect(moved).to.deep.equal({ ...SUBJECT, kind: 'reconcile', ...NOTHING, cursor: '2026-11-28T12:00:00.000Z' });
     expect(still).to.equal(null);
   });
+
+  it('when a reconcile reports the rows its import and its repair wrote, then those are announced, even with the cursor where it was', () => {
+    const changes = new StoredChanges({ ...SUBJECT, kind: 'reconcile' });
+    const findings = { tickets: { upstream: 10, stored: 9, missing: 1, goneUpstream: 1, window: null }, messages: { sampled: 5, mismatched: 0 }, contacts: { upstream: 3, stored: 3 } };
+    const cursor = { cursorBefore: '2026-11-28T10:00:00.000Z', cursorAfter: '2026-11-28T10:00:00.000Z' };
+    changes.next({ ...findings, ...cursor, rowsStored: { ...NOTHING, tickets: 2, messages: 4 } });
+
+    const repaired = changes.next({ ...findings, ...cursor, rowsStored: { tickets: 3, messages: 7, contacts: 0, deletedTickets: 1, deletedContacts: 0 } });
+
+    expect(repaired).to.deep.equal({ ...SUBJECT, kind: 'reconcile', ...NOTHING, tickets: 1, messages: 3, deletedTickets: 1, cursor: '2026-11-28T10:00:00.000Z' });
+  });
 });

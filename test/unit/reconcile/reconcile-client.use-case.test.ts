@@ -6,7 +6,6 @@ import { ReconcileClientUseCase } from '../../../src/application/reconcile/recon
 import { SettleContactDeletions } from '../../../src/application/sync-contacts/settle-contact-deletions.js';
 import { SyncContactsUseCase } from '../../../src/application/sync-contacts/sync-contacts.use-case.js';
 import { DEFAULT_CONTACTS_SETTINGS } from '../../../src/application/settings.js';
-import type { MissingRows, ReconcileGauge } from '../../../src/domain/ports/reconcile-gauge.port.js';
 import { CURSOR_KEYS } from '../../../src/domain/sync-cursor.js';
 import { aClient, at, manyContacts, manyMessages, manyTickets, seqId } from '../../fakes/builders.js';
 import { InMemoryContactSource } from '../../fakes/in-memory-contact-source.js';
@@ -20,13 +19,6 @@ import { recordingLogger } from '../../support/recording-logger.js';
 const PAGE_SIZE = 100;
 const CURSOR = CURSOR_KEYS.ticketsLastImportAt;
 
-class RecordingGauge implements ReconcileGauge {
-  readonly records: { slug: string; missing: MissingRows }[] = [];
-  record(slug: string, missing: MissingRows): void {
-    this.records.push({ slug, missing });
-  }
-}
-
 /**
  * A client with `tickets` tickets upstream (two messages each, one second apart) and 60
  * contacts, all imported already: the database starts equal to the upstream.
@@ -38,12 +30,11 @@ async function makeSut({ tickets = 1000, sampleSize = 20 } = {}) {
   const contactSource = new InMemoryContactSource();
   const contactStore = new InMemoryContactStore();
   const cursors = new InMemoryCursorStore();
-  const gauge = new RecordingGauge();
   const importSettings = { importStartAt: null, pageSize: PAGE_SIZE };
   const importTickets = new ImportTicketsUseCase(ticketSource, ticketStore, cursors, importSettings);
   const syncContacts = new SyncContactsUseCase(contactSource, contactStore, cursors, new SettleContactDeletions(contactSource, contactStore, DEFAULT_CONTACTS_SETTINGS, recordingLogger()));
   const check = new CheckClientData(ticketSource, contactSource, cursors, new InMemoryStoredDataCensus(ticketStore, contactStore), importSettings, { sampleSize });
-  const sut = new ReconcileClientUseCase(importTickets, syncContacts, check, new BackfillWindow(importTickets, cursors), ticketStore, gauge);
+  const sut = new ReconcileClientUseCase(importTickets, syncContacts, check, new BackfillWindow(importTickets, cursors), ticketStore, cursors);
 
   const list = manyTickets(tickets, (i) => at(i));
   ticketSource.seedTickets(client.id, list);
@@ -65,7 +56,6 @@ async function makeSut({ tickets = 1000, sampleSize = 20 } = {}) {
     contactSource,
     contactStore,
     cursors,
-    gauge,
     savesSinceSetUp: () => ticketStore.saves.length - savesBefore,
     requestsSinceSetUp: () => requestsSoFar() - baseline,
     ticketListingsSinceSetUp: () => ticketSource.ticketRequests().length - listingsBaseline,
@@ -76,22 +66,22 @@ const uuids = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe('ReconcileClientUseCase', () => {
   it('when the database holds everything the upstream has, then there is no drift, the counts agree, and it stores nothing', async () => {
-    const { sut, client, gauge, savesSinceSetUp, requestsSinceSetUp } = await makeSut();
+    const { sut, client, savesSinceSetUp, requestsSinceSetUp } = await makeSut();
 
     const report = await sut.execute(client, { runId: 'run-1', repair: false });
 
     expect(report.drift).to.equal(false);
-    expect(report.tickets).to.deep.equal({ upstream: 1000, stored: 1000, missing: 0, window: null });
+    expect(report.tickets).to.deep.equal({ upstream: 1000, stored: 1000, missing: 0, goneUpstream: 0, window: null });
     expect(report.messages).to.deep.equal({ sampled: 20, mismatched: 0 });
     expect(report.contacts).to.deep.equal({ upstream: 60, stored: 60 });
     expect(savesSinceSetUp()).to.equal(0);
-    // The import (one listing), the tail past the cursor, the count, the tail counted again, 20 message counts, the contacts.
-    expect(requestsSinceSetUp()).to.equal(1 + 1 + 1 + 1 + 20 + 1);
-    expect(gauge.records).to.deep.equal([{ slug: 'acme', missing: { tickets: 0, messages: 0, contacts: 0 } }]);
+    // The import (one listing), the tail past the cursor, the count, the survey's 15 probes (16 stretches), the tail counted again, 20 message counts, the contacts.
+    expect(requestsSinceSetUp()).to.equal(1 + 1 + 1 + 15 + 1 + 20 + 1);
+    expect(report.missingRows).to.deep.equal({ tickets: 0, messages: 0, contacts: 0 });
   });
 
   it('when tickets were deleted from the database behind its back, then it counts them missing and bisects to a window of about a page that holds them', async () => {
-    const { sut, client, ticketStore, gauge, ticketListingsSinceSetUp } = await makeSut();
+    const { sut, client, ticketStore, ticketListingsSinceSetUp } = await makeSut();
     ticketStore.lose(client.id, uuids(611, 615));
 
     const report = await sut.execute(client, { runId: 'run-1', repair: false });
@@ -99,14 +89,11 @@ describe('ReconcileClientUseCase', () => {
     expect(report.drift).to.equal(true);
     const tickets = report.tickets as { upstream: number; stored: number; missing: number; window: { from: string; to: string } };
     expect({ upstream: tickets.upstream, stored: tickets.stored, missing: tickets.missing }).to.deep.equal({ upstream: 1000, stored: 995, missing: 5 });
-    const [from, to] = [Date.parse(tickets.window.from), Date.parse(tickets.window.to)];
-    expect(from).to.be.at.most(at(611).getTime());
-    expect(to).to.be.at.least(at(615).getTime());
-    const inWindow = manyTickets(1000, (i) => at(i)).filter((t) => t.updatedAt.getTime() >= from && t.updatedAt.getTime() <= to).length;
-    expect(inWindow).to.be.at.most(PAGE_SIZE + 5);
-    // The import, the tail, the count, the tail again, then one probe per halving: 1000 stored down to about 50.
-    expect(ticketListingsSinceSetUp()).to.be.at.most(1 + 3 + Math.ceil(Math.log2(1000 / 50)));
-    expect(gauge.records.at(-1)!.missing.tickets).to.equal(5);
+    // The stretch holding them was listed in full: the window spans just the missing tickets.
+    expect(tickets.window).to.deep.equal({ from: at(611).toISOString(), to: at(615).toISOString() });
+    // The import, the tail, the count, the survey's 15 probes (its sixteenths hold about 62 tickets), the stretch listed, the tail again.
+    expect(ticketListingsSinceSetUp()).to.equal(1 + 1 + 1 + 15 + 1 + 1);
+    expect(report.missingRows.tickets).to.equal(5);
     // Counting stores nothing: the lost tickets are still lost.
     expect(ticketStore.ticket(client.id, seqId('t', 613))).to.equal(undefined);
   });
@@ -159,6 +146,20 @@ describe('ReconcileClientUseCase', () => {
     expect(Date.parse(tickets.window.to)).to.be.at.least(at(321).getTime());
   });
 
+  it('when tickets move past the cursor in the middle of the bisection, then the tail counted again sees it, all is counted again, and the missing ticket is still found', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 3000 });
+    ticketStore.lose(client.id, [seqId('t', 1234)]);
+    let listings = 0;
+    ticketSource.onListTickets = () => {
+      // Among the survey's probes: two stored tickets are updated upstream, moving past the cursor.
+      if (++listings === 10) for (const n of [700, 2500]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(90_000 + n) });
+    };
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(report.tickets).to.deep.equal({ upstream: 2998, stored: 2997, missing: 1, goneUpstream: 0, window: { from: at(1234).toISOString(), to: at(1234).toISOString() } });
+  });
+
   it('when tickets were updated upstream since the last import, then its own import brings them first and they are not counted missing', async () => {
     const { sut, client, ticketSource, cursors } = await makeSut({ tickets: 200 });
     for (const n of [5, 50, 150]) ticketSource.updateTicket(client.id, seqId('t', n), { updatedAt: at(5_000 + n) });
@@ -166,12 +167,12 @@ describe('ReconcileClientUseCase', () => {
     const report = await sut.execute(client, { runId: 'run-1', repair: false });
 
     expect(report.drift).to.equal(false);
-    expect(report.tickets).to.deep.equal({ upstream: 200, stored: 200, missing: 0, window: null });
+    expect(report.tickets).to.deep.equal({ upstream: 200, stored: 200, missing: 0, goneUpstream: 0, window: null });
     expect(cursors.value(client.id, CURSOR)).to.equal(at(5_150).toISOString());
   });
 
   it('when a sampled ticket lost messages and contacts are missing, then it says so; with repair, it re-imports them, syncs the contacts, and the check after finds everything', async () => {
-    const { sut, client, ticketStore, contactStore, gauge, cursors } = await makeSut({ tickets: 400 });
+    const { sut, client, ticketStore, contactStore, cursors } = await makeSut({ tickets: 400 });
     const cursorBefore = cursors.value(client.id, CURSOR);
     ticketStore.lose(client.id, uuids(101, 104));
     // t-0010 is the first of 20 picks spread over 396 tickets: rank floor(0.5 * 396 / 20) = 9.
@@ -182,7 +183,7 @@ describe('ReconcileClientUseCase', () => {
     expect(found.drift).to.equal(true);
     expect(found.messages).to.deep.equal({ sampled: 20, mismatched: 1 });
     expect(found.contacts).to.deep.equal({ upstream: 60, stored: 61 });
-    expect(gauge.records.at(-1)!.missing).to.deep.equal({ tickets: 4, messages: 1, contacts: 0 });
+    expect(found.missingRows).to.deep.equal({ tickets: 4, messages: 1, contacts: 0 });
 
     const repaired = await sut.execute(client, { runId: 'run-2', repair: true });
 
@@ -192,7 +193,7 @@ describe('ReconcileClientUseCase', () => {
     for (const uuid of uuids(101, 104)) expect(ticketStore.messages(client.id, uuid)).to.have.length(2);
     expect(ticketStore.messages(client.id, seqId('t', 10))).to.have.length(2);
     expect(contactStore.deletedIds(client.id)).to.deep.equal([seqId('c', 61)]);
-    expect(gauge.records.at(-1)!.missing).to.deep.equal({ tickets: 0, messages: 0, contacts: 0 });
+    expect(repaired.missingRows).to.deep.equal({ tickets: 0, messages: 0, contacts: 0 });
     // The repair's re-imports have checkpoints of their own, forgotten once done; the import cursor never went back.
     expect(cursors.value(client.id, CURSOR)).to.equal(cursorBefore);
     expect(cursors.sets.filter((s) => s.key.startsWith('reconcile:')).length).to.be.greaterThan(0);
@@ -211,6 +212,85 @@ describe('ReconcileClientUseCase', () => {
 
     expect(ticketStore.isDeleted(client.id, seqId('t', 7))).to.equal(true);
     expect(repaired.repair!.complete).to.equal(true);
+  });
+
+  it('when a ticket was deleted upstream (never flagged) and another lost from the database, so that the counts agree, then both are found, and a repair restores one, flags the other and is complete', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 400, sampleSize: 0 });
+    ticketSource.deleteTicket(client.id, seqId('t', 20));
+    ticketStore.lose(client.id, [seqId('t', 300)]);
+
+    const found = await sut.execute(client, { runId: 'run-1', repair: false });
+    expect(found.drift).to.equal(true);
+    expect(found.tickets).to.deep.equal({ upstream: 399, stored: 399, missing: 1, goneUpstream: 1, window: { from: at(300).toISOString(), to: at(300).toISOString() } });
+
+    const repaired = await sut.execute(client, { runId: 'run-2', repair: true });
+
+    expect(repaired.repair).to.deep.equal({ window: { from: at(300).toISOString(), to: at(300).toISOString() }, complete: true });
+    expect(ticketStore.messages(client.id, seqId('t', 300))).to.have.length(2);
+    expect(ticketStore.isDeleted(client.id, seqId('t', 20))).to.equal(true);
+    expect(repaired.rowsStored).to.deep.equal({ tickets: 1, messages: 2, contacts: 0, deletedTickets: 1, deletedContacts: 0 });
+  });
+
+  it('when a ticket deleted upstream sits next to a missing one, then the missing one is not netted out: a repair restores both missing tickets', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 400, sampleSize: 0 });
+    ticketSource.deleteTicket(client.id, seqId('t', 20));
+    ticketStore.lose(client.id, [seqId('t', 10), seqId('t', 300)]);
+
+    const repaired = await sut.execute(client, { runId: 'run-1', repair: true });
+
+    expect(repaired.tickets).to.include({ upstream: 399, stored: 398, missing: 2, goneUpstream: 1 });
+    expect(repaired.repair!.complete).to.equal(true);
+    for (const n of [10, 300]) expect(ticketStore.messages(client.id, seqId('t', n))).to.have.length(2);
+    expect(repaired.missingRows).to.deep.equal({ tickets: 0, messages: 0, contacts: 0 });
+  });
+
+  it('when a large client has a ticket deleted upstream and another lost in a different sixteenth of its window, then the survey finds both', async () => {
+    const { sut, client, ticketSource, ticketStore } = await makeSut({ tickets: 3000, sampleSize: 0 });
+    ticketSource.deleteTicket(client.id, seqId('t', 700));
+    ticketStore.lose(client.id, [seqId('t', 2500)]);
+
+    const found = await sut.execute(client, { runId: 'run-1', repair: false });
+
+    expect(found.tickets).to.include({ upstream: 2999, stored: 2999, missing: 1, goneUpstream: 1 });
+    expect((found.tickets as { window: unknown }).window).to.deep.equal({ from: at(2500).toISOString(), to: at(2500).toISOString() });
+  });
+
+  it('when IMPORT_START_AT is later than the cursor, then there is no window to count and no negative count', async () => {
+    const { client, ticketSource, contactSource, ticketStore, contactStore, cursors } = await makeSut({ tickets: 30 });
+    const importSettings = { importStartAt: at(5_000), pageSize: PAGE_SIZE };
+    const check = new CheckClientData(ticketSource, contactSource, cursors, new InMemoryStoredDataCensus(ticketStore, contactStore), importSettings, { sampleSize: 20 });
+
+    const found = await check.execute(client);
+
+    expect(found.findings.tickets).to.deep.equal({ upstream: 0, stored: 0, missing: 0, goneUpstream: 0, window: null });
+    expect(found.findings.drift).to.equal(false);
+  });
+
+  it('when IMPORT_START_AT cuts the window, then only the tickets from it on are counted', async () => {
+    const { client, ticketSource, contactSource, ticketStore, contactStore, cursors } = await makeSut({ tickets: 300 });
+    ticketStore.lose(client.id, [seqId('t', 50), seqId('t', 250)]);
+    const importSettings = { importStartAt: at(101), pageSize: PAGE_SIZE };
+    const check = new CheckClientData(ticketSource, contactSource, cursors, new InMemoryStoredDataCensus(ticketStore, contactStore), importSettings, { sampleSize: 0 });
+
+    const found = await check.execute(client);
+
+    expect(found.findings.tickets).to.deep.equal({ upstream: 200, stored: 199, missing: 1, goneUpstream: 0, window: { from: at(250).toISOString(), to: at(250).toISOString() } });
+  });
+
+  it('when a repair is cancelled at a checkpoint, then the checkpoints of its re-imports are forgotten', async () => {
+    const { sut, client, ticketStore, cursors } = await makeSut({ tickets: 300 });
+    ticketStore.lose(client.id, uuids(101, 104));
+
+    const cancelled = await sut
+      .execute(client, { runId: 'run-1', repair: true }, async (progress) => {
+        // The first checkpoint after a re-imported ticket was written (and its window's checkpoint set).
+        if ((progress.rowsStored?.tickets ?? 0) > 0) throw new Error('cancelled at a checkpoint');
+      })
+      .catch((error: unknown) => error);
+
+    expect(cancelled).to.be.instanceOf(Error);
+    expect(cursors.sets.some((s) => s.key.startsWith('reconcile:run-1:'))).to.equal(true);
+    expect(cursors.sets.filter((s) => s.key.startsWith('reconcile:')).every((s) => cursors.value(client.id, s.key) === null)).to.equal(true);
   });
 
   it('when there is no drift, then a repair does nothing more than the check', async () => {

@@ -48,7 +48,7 @@ export function registerTriggerCommands(program: Command): void {
       const target = checkSlug(slug);
       const session = await openSession(command);
       const run = await trigger(session, await session.api.startReconcile(target, options.repair === true), options);
-      if (run) checkDrift(run);
+      if (run) await checkDrift(session.api, run);
     });
   program
     .command('backfill')
@@ -64,10 +64,31 @@ export function registerTriggerCommands(program: Command): void {
     });
 }
 
-/** A reconcile that found drift no repair fixed is a failure for scripts, though its run succeeded. */
-function checkDrift(run: JobRunView): void {
-  const drifted = Object.entries(run.stats).filter(([, stats]) => stats.drift && !stats.repair?.complete).map(([slug]) => slug);
-  if (drifted.length) throw new DriftFoundError(`job ${run.id}: the data of ${drifted.join(', ')} drifted from the upstream${run.params.repair ? ' and the repair did not make it complete' : ' (reconcile --repair re-imports it)'}`);
+/** Clients the run's clients listing is read in pages of (the API's maximum). */
+const RUN_CLIENTS_PAGE = 1000;
+/** A drift message names at most this many clients, then how many more drifted. */
+const DRIFTED_NAMED = 20;
+
+/**
+ * A reconcile that found drift no repair fixed is a failure for scripts, though its run
+ * succeeded. Every client counts: a large run's `stats` hold only some, so its clients are
+ * read page by page.
+ */
+async function checkDrift(api: AdminApiClient, run: JobRunView): Promise<void> {
+  let entries: { slug: string; drift?: boolean; repair?: { complete: boolean } }[] = Object.entries(run.stats).map(([slug, stats]) => ({ slug, ...stats }));
+  if (run.summary && run.summary.clients > entries.length) {
+    entries = [];
+    for (let after: string | undefined; ; ) {
+      const page = await api.listRunClients(run.id, { limit: RUN_CLIENTS_PAGE, ...(after ? { after } : {}) });
+      entries.push(...page.clients);
+      if (!page.next) break;
+      after = page.next;
+    }
+  }
+  const drifted = entries.filter((entry) => entry.drift && !entry.repair?.complete).map((entry) => entry.slug);
+  if (!drifted.length) return;
+  const named = drifted.slice(0, DRIFTED_NAMED).join(', ') + (drifted.length > DRIFTED_NAMED ? ` and ${drifted.length - DRIFTED_NAMED} more clients` : '');
+  throw new DriftFoundError(`job ${run.id}: the data of ${named} drifted from the upstream${run.params.repair ? ' and the repair did not make it complete' : ' (reconcile --repair re-imports it)'}`);
 }
 
 /** Starts the job; with --wait, follows it and returns the finished run (throwing when it did not succeed). */

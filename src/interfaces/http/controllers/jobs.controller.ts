@@ -3,6 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { StartJobUseCase } from '../../../application/jobs/start-job.use-case.js';
 import { ALL_CLIENTS, type JobKind, type JobRunParams } from '../../../domain/jobs/job-run.js';
+import { ValidationError } from '../../../domain/errors.js';
 import { HttpError } from '../http-error.js';
 import { addToRequestLogLine } from '../middleware/request-logging.js';
 import { clientSlugSchema } from '../schemas/client-input.schemas.js';
@@ -54,8 +55,10 @@ export class JobsController {
 
   reconcileOne = (ctx: Context) => this.accept(ctx, 'reconcile', checkSlug(ctx.params.slug, 'slug'), { repair: repairAskedFor(ctx) });
 
+  /** One client only: `all` is refused, a backfill of every client being a re-import of everything by mistake. */
   backfillOne = (ctx: Context) => {
     const slug = checkSlug(ctx.params.slug, 'slug');
+    if (slug === ALL_CLIENTS) throw new ValidationError('invalid backfill: a backfill is for one client, and "all" names every client', { slug: 'must name one client: a backfill of every client is not offered' });
     const { from, to } = validateInput(backfillBodySchema, ctx.request.body, 'invalid backfill');
     // Stored as instants in UTC, so that one window asked for in two spellings is one run.
     return this.accept(ctx, 'backfill', slug, { from: new Date(from).toISOString(), ...(to ? { to: new Date(to).toISOString() } : {}) });
@@ -89,5 +92,8 @@ function checkSlug(value: unknown, name: string): string {
 function repairAskedFor(ctx: Context): boolean {
   const { repair: inQuery } = validateInput(z.object({ repair: repairQuerySchema.optional() }), { repair: ctx.query.repair }, 'invalid reconcile');
   const { repair: inBody } = validateInput(reconcileBodySchema, ctx.request.body, 'invalid reconcile');
+  if (inQuery !== undefined && inBody !== undefined && (inQuery === 'true') !== inBody) {
+    throw new ValidationError('invalid reconcile: ?repair and the body\'s repair disagree', { repair: `?repair=${inQuery} and the body's "repair": ${inBody} disagree: give one, or both alike` });
+  }
   return inQuery === 'true' || inBody === true;
 }

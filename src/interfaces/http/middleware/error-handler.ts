@@ -30,7 +30,7 @@ export function errorHandler(): Middleware {
 }
 
 function toResponse(error: unknown): { status: number; body: Record<string, unknown> } {
-  if (error instanceof HttpError) return { status: error.status, body: error.message ? { error: error.code, message: error.message } : { error: error.code } };
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.code, ...(error.message ? { message: error.message } : {}), ...(error.fields ? { fields: error.fields } : {}) } };
   if (error instanceof ValidationError) return { status: 400, body: { error: error.code, message: error.message, fields: error.fields } };
   if (error instanceof AppError && STATUS_BY_CODE[error.code]) return { status: STATUS_BY_CODE[error.code]!, body: { error: error.code, message: error.message } };
   const exposed = error as { status?: number; expose?: boolean };

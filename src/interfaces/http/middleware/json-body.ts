@@ -10,7 +10,7 @@ const parseJson = bodyParser({
   encoding: 'utf-8',
   onError: (error) => {
     if ((error as { status?: number }).status === 413) throw new HttpError(413, 'payload_too_large', 'the request body exceeds 64 KB');
-    throw new HttpError(400, 'invalid_json');
+    throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON', { body: 'is not valid JSON' });
   },
 });
 

@@ -12,7 +12,11 @@ const codeAndMessage = <Code extends string>(code: Code) => z.strictObject({ err
 export const unauthorizedErrorSchema = codeAlone('unauthorized');
 export const tooManyAttemptsErrorSchema = codeAlone('too_many_attempts');
 export const internalErrorSchema = codeAlone('internal_error');
-export const invalidJsonErrorSchema = codeAlone('invalid_json');
+export const invalidJsonErrorSchema = z.strictObject({
+  error: z.literal('invalid_json'),
+  message: z.string(),
+  fields: z.strictObject({ body: z.string() }).describe('The body as a whole is the field at fault'),
+});
 
 export const invalidBodyErrorSchema = codeAndMessage('invalid_body');
 export const invalidSlugErrorSchema = codeAndMessage('invalid_slug');

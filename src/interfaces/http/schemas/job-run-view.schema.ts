@@ -12,8 +12,9 @@ const reconcileTicketsSchema = z
   .strictObject({
     upstream: count.describe('Tickets the upstream lists as updated in [IMPORT_START_AT or the beginning, the cursor], less those that moved past the cursor'),
     stored: count.describe('Stored tickets updated in the same window, not flagged deleted (`deleted_at`)'),
-    missing: count.describe('upstream − stored, when positive'),
-    window: updatedAtWindow.nullable().describe('Where the missing tickets are (bisection): a window covering all of them; null when none is missing'),
+    missing: count.describe('Tickets the upstream lists and the database lacks (the stretches where the counts differ, listed in full; a stretch too wide to list counts what its counts say)'),
+    goneUpstream: count.describe('Stored tickets, not flagged deleted, whose messages answer 404: deleted upstream; a repair flags them (`deleted_at`)'),
+    window: updatedAtWindow.nullable().describe('Where the missing tickets are: a window covering all of them; null when none is missing'),
     windows: z.array(updatedAtWindow).optional().describe('When the missing tickets lie in separate stretches: each of them, about a page of tickets each (what a repair re-imports)'),
   })
   .describe('Reconciles only');
@@ -53,11 +54,22 @@ export const clientRunStatsSchema = z
       .optional()
       .describe('Present while the client’s requests wait for its rate budget (its requests of the last minute used it up) or for the upstream’s Retry-After: since when'),
     coveredBy: z.guid().optional().describe('Set when a later-started run of this client already did the work: the run that did it'),
-    drift: z.boolean().optional().describe('Reconciles only: whether tickets are missing, sampled message counts differ or the contact counts differ'),
+    drift: z.boolean().optional().describe('Reconciles only: whether tickets are missing or gone upstream (or their counts differ), sampled message counts differ or the contact counts differ'),
     repair: z
-      .strictObject({ window: updatedAtWindow.nullable().describe('The window re-imported (covering every drift window)'), complete: z.boolean().describe('Whether the check after the repair found nothing missing') })
+      .strictObject({
+        window: updatedAtWindow.nullable().describe('The window re-imported (covering every drift window)'),
+        complete: z.boolean().describe('Whether the check after the repair found nothing missing: no ticket, no sampled message and no contact the upstream has and the database lacks'),
+      })
       .optional()
       .describe('Reconciles with repair of a client with drift'),
+    rowsStored: z
+      .strictObject({ tickets: count, messages: count, contacts: count, deletedTickets: count.describe('Flagged deleted upstream'), deletedContacts: count })
+      .optional()
+      .describe('Reconciles only: the rows its incremental import and its repair wrote (what the change feed announces)'),
+    missingRows: z
+      .strictObject({ tickets: count, messages: count.describe('Over the sampled tickets'), contacts: count })
+      .optional()
+      .describe('Reconciles only: what the last check found missing (after the repair, when it repaired): what `helpdesk_importer_reconcile_missing_rows` shows'),
   })
   .describe('One client’s progress in a run, updated at every checkpoint');
 

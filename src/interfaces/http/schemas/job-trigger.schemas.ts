@@ -28,8 +28,14 @@ export const backfillBodySchema = z
     from: instant.describe('Re-import the tickets updated at or after this instant'),
     to: instant.optional().describe('…and at or before this one; default: the client’s cursor (`tickets:lastImportAt`) as the backfill starts'),
   })
-  .refine((body) => body.to === undefined || Date.parse(body.to) >= Date.parse(body.from), { path: ['to'], message: 'must not be before from' })
+  // Only once both are valid timestamps: a format error is the field's message, never this one.
+  .refine((body) => body.to === undefined || Date.parse(body.to) >= Date.parse(body.from), { path: ['to'], message: 'must not be before from', when: (payload) => bothInstants(payload.value) })
   .describe('The window of `updatedAt` to re-import, both ends inclusive');
+
+function bothInstants(value: unknown): boolean {
+  const body = value as { from?: unknown; to?: unknown } | null;
+  return typeof body === 'object' && body !== null && instant.safeParse(body.from).success && (body.to === undefined || instant.safeParse(body.to).success);
+}
 
 /** The optional JSON body of the reconcile triggers. */
 export const reconcileBodySchema = z

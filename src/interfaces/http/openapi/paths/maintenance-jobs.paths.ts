@@ -9,8 +9,9 @@ const QUEUED =
 const UNKNOWN_SLUG = 'An unknown or inactive slug still answers 202: the run processes no client.';
 const RECONCILE =
   'Per client: an incremental import first (bringing the cursor current), then the upstream’s counts (`meta.total` of one-item listings) against the stored rows — ' +
-  'tickets updated in [IMPORT_START_AT or the beginning, the cursor], located by bisection when some are missing; the message counts of `RECONCILE_SAMPLE` tickets; the contacts. ' +
-  'The client’s stats in the run say what was found (`drift`, `tickets`, `messages`, `contacts`, and `repair` when repaired). Without repair it stores nothing beyond what its import brings.';
+  'tickets updated in [IMPORT_START_AT or the beginning, the cursor], counted in sixteen stretches and bisected wherever the counts differ (either way), each small stretch then listed in full ' +
+  'to tell the tickets missing from the database from those deleted upstream; the message counts of `RECONCILE_SAMPLE` tickets; the contacts. ' +
+  'The client’s stats in the run say what was found (`drift`, `tickets`, `messages`, `contacts`, `missingRows`, and `repair` when repaired). Without repair it stores nothing beyond what its import brings.';
 
 const slugPath: Parameter = {
   name: 'slug',
@@ -35,7 +36,7 @@ const reconcileBody = {
 };
 
 const BAD_RECONCILE = jsonResponse(
-  'The body is not valid JSON (`invalid_json`); `repair` is neither true nor false, or the body holds another field (`validation_failed`, naming it in `fields`); or the slug is longer than 200 characters or holds a control character (`invalid_slug`).',
+  'The body is not valid JSON (`invalid_json`, naming `body` in `fields`); `repair` is neither true nor false, `?repair` and the body’s `repair` disagree, or the body holds another field (`validation_failed`, naming it in `fields`); or the slug is longer than 200 characters or holds a control character (`invalid_slug`).',
   { oneOf: [schemaRef('InvalidJsonError'), schemaRef('ValidationFailedError'), schemaRef('InvalidSlugError')] },
 );
 
@@ -70,7 +71,7 @@ export const maintenanceJobPaths: Paths = {
       responses: adminResponses({
         '202': jsonResponse('The run is queued; `slug` echoes the path’s.', schemaRef('BackfillStarted'), { Location: headerRef('JobRunLocation'), 'X-Importer-Notice': headerRef('ImporterNotice') }),
         '400': jsonResponse(
-          'The body is not valid JSON (`invalid_json`); `from` is missing or not a timestamp, `to` is not one or is before `from`, the body is not an object or holds another field (`validation_failed`, naming each in `fields`); or the slug is longer than 200 characters or holds a control character (`invalid_slug`).',
+          'The body is not valid JSON (`invalid_json`, naming `body` in `fields`); `from` is missing or not a timestamp, `to` is not one or is before `from`, the body is not an object or holds another field, or the slug is `all` (a backfill is for one client) (`validation_failed`, naming each in `fields`); or the slug is longer than 200 characters or holds a control character (`invalid_slug`).',
           { oneOf: [schemaRef('InvalidJsonError'), schemaRef('ValidationFailedError'), schemaRef('InvalidSlugError')] },
         ),
         '413': responseRef('PayloadTooLarge'),
