@@ -3,32 +3,16 @@
 // (a fingerprint kept beside it): what the browser test uses, so that `npm test` needs no
 // build beforehand.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourcesFingerprint } from './sources-fingerprint.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'dist', 'console');
 const STAMP = join(OUT, '.sources-fingerprint');
-const INPUTS = ['console', 'package-lock.json', 'scripts/build-console.mjs'];
+const INPUTS = ['console', 'package-lock.json', 'scripts/build-console.mjs', 'scripts/sources-fingerprint.mjs'];
 
-function* files(path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    yield [path, stat];
-    return;
-  }
-  for (const name of readdirSync(path).sort()) yield* files(join(path, name));
-}
-
-function fingerprint() {
-  const hash = createHash('sha256');
-  for (const input of INPUTS) for (const [path] of files(join(ROOT, input))) hash.update(`${path}\0`).update(readFileSync(path)).update('\n');
-  return hash.digest('hex');
-}
-
-const current = fingerprint();
+const current = sourcesFingerprint(ROOT, INPUTS, { byContent: true });
 if (process.argv.includes('--if-stale') && existsSync(join(OUT, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === current) process.exit(0);
 const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 const result = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });

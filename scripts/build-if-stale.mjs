@@ -3,31 +3,15 @@
 // time) is kept beside the build, and a rebuild happens when it differs. `npm run build` always
 // rebuilds.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourcesFingerprint } from './sources-fingerprint.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const STAMP = join(ROOT, 'dist', '.sources-fingerprint');
-const INPUTS = ['src', 'console', 'scripts/build-console.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'console', 'scripts/build-console.mjs', 'scripts/sources-fingerprint.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
-function* files(path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    yield [path, stat];
-    return;
-  }
-  for (const name of readdirSync(path).sort()) yield* files(join(path, name));
-}
-
-function fingerprint() {
-  const hash = createHash('sha256');
-  for (const input of INPUTS) for (const [path, stat] of files(join(ROOT, input))) hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
-  return hash.digest('hex');
-}
-
-const current = fingerprint();
+const current = sourcesFingerprint(ROOT, INPUTS);
 let built = '';
 try {
   built = readFileSync(STAMP, 'utf8');
