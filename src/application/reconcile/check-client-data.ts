@@ -56,13 +56,14 @@ export class CheckClientData {
     @inject(TOKENS.ReconcileSettings) private readonly settings: ReconcileSettings,
   ) {}
 
-  async execute(client: Client, signal?: AbortSignal): Promise<ClientDataCheck> {
+  /** `onProbe` is told after each bisection probe how many were made, of MAX_PROBES at most (counted again when the tail moved and all is counted again). */
+  async execute(client: Client, signal?: AbortSignal, onProbe: (probes: number) => Promise<void> = async () => {}): Promise<ClientDataCheck> {
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
     const start = importWindowStart(this.importSettings.importStartAt);
     // No cursor yet, or IMPORT_START_AT later than it: no ticket imported to check.
     const window: StoredTicketWindow | null = cursor && new Date(cursor) >= start ? { from: start, to: new Date(cursor), except: [] } : null;
 
-    const tickets = window ? await this.checkTickets(client, window, signal) : null;
+    const tickets = window ? await this.checkTickets(client, window, signal, onProbe) : null;
     const messages = tickets ? await this.compareMessages(client, tickets.window, signal) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
     const contacts = await this.compareContacts(client, signal);
 
@@ -98,7 +99,7 @@ export class CheckClientData {
    * the tail is listed first and counted again at the end, and all is done again if it moved
    * meanwhile (a ticket moving past the cursor during the probes would shift their counts).
    */
-  private async checkTickets(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined): Promise<TicketsFound> {
+  private async checkTickets(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined, onProbe: (probes: number) => Promise<void>): Promise<TicketsFound> {
     const pastCursor = new Date(window.to.getTime() + NEXT_INSTANT_MS);
     for (let attempt = 1; attempt <= COUNT_ATTEMPTS; attempt += 1) {
       const upstream = new UpstreamTicketCounts(this.tickets, client, signal);
@@ -107,7 +108,7 @@ export class CheckClientData {
       const counted = { ...window, except: tail.uuids };
       const [fromStart, stored] = await Promise.all([upstream.from(window.from), this.census.countTickets(client.id, counted)]);
       const listed = fromStart - tail.count;
-      const found = await this.locate(client, upstream, counted, listed - stored, stored, signal);
+      const found = await this.locate(client, upstream, counted, listed - stored, stored, signal, onProbe);
       const tailMoved = (await upstream.fresh(pastCursor)) !== tail.count;
       if (!tailMoved) return { upstream: listed, stored, window: counted, ...found };
     }
@@ -115,7 +116,7 @@ export class CheckClientData {
   }
 
   /** Bisection to the stretches whose counts differ, each then listed in full and set against what is stored there. */
-  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, net: number, stored: number, signal: AbortSignal | undefined) {
+  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, net: number, stored: number, signal: AbortSignal | undefined, onProbe: (probes: number) => Promise<void>) {
     const tailCount = window.except.length;
     const stretches = await locateDrift({
       window,
@@ -127,6 +128,7 @@ export class CheckClientData {
         return listed - tailCount - storedFrom;
       },
       storedAt: (rank) => this.census.ticketUpdatedAtAt(client.id, window, rank),
+      onProbe,
     });
     const missingWindows: UpdatedAtWindow[] = [];
     const gone: string[] = [];
