@@ -8,9 +8,8 @@ import { BackfillWindow } from '../backfill/backfill-window.js';
 import { ImportTicketsUseCase, type ImportTicketsReport } from '../import-tickets/import-tickets.use-case.js';
 import { SyncContactsUseCase } from '../sync-contacts/sync-contacts.use-case.js';
 import { TOKENS } from '../tokens.js';
-import { CheckClientData, type ClientDataCheck } from './check-client-data.js';
+import { CheckClientData, type CheckProgress, type ClientDataCheck } from './check-client-data.js';
 import { hullOf } from './hull-of.js';
-import { MAX_PROBES } from './locate-drift.js';
 
 /** A reconcile as its run asked for it. */
 export interface ReconcileRequest {
@@ -50,41 +49,29 @@ export class ReconcileClientUseCase {
     @inject(TOKENS.CursorStore) private readonly cursors: CursorStore,
   ) {}
 
-  /** `onProgress` is told at every checkpoint of the import and the repair and after every probe of a check: the step it is at moves as it goes. */
+  /** `onProgress` is told at every checkpoint of the import and the repair and at every request of a check: the step it is at moves as it goes. */
   async execute(client: Client, request: ReconcileRequest, onProgress: Progress = async () => {}, signal?: AbortSignal): Promise<ReconcileReport> {
     const imported = await this.importTickets.execute(client, (walk) => onProgress({ ...walkOf(walk), rowsStored: rowsOf(walk), step: { phase: 'import', done: walk.listedTickets, total: walk.expectedTickets } }), signal);
     const walked = { ...walkOf(imported), rowsStored: rowsOf(imported) };
     const found = await this.checkTelling(client, 'check', walked, onProgress, signal);
-    const report: ReconcileReport = { ...walked, ...found.findings, missingRows: found.missing, step: { phase: 'check', done: found.probes, total: MAX_PROBES } };
+    const report: ReconcileReport = { ...walked, ...found.findings, missingRows: found.missing, step: { phase: 'check', ...found.progress } };
     if (!request.repair || !found.findings.drift) return report;
     try {
       const again = await this.repair(client, request.runId, found, report, onProgress, signal);
-      return { ...report, missingRows: again.missing, repair: { window: hullOf(found.repairWindows), complete: nothingMissing(again.missing) }, step: { phase: 'recheck', done: again.probes, total: MAX_PROBES } };
+      return { ...report, missingRows: again.missing, repair: { window: hullOf(found.repairWindows), complete: nothingMissing(again.missing) }, step: { phase: 'recheck', ...again.progress } };
     } finally {
       // A resumed reconcile checks again and re-imports other windows: the checkpoints of this attempt's would stay behind.
       if (!signal?.aborted) await this.cursors.deleteStartingWith(client.id, repairCursorPrefix(request.runId));
     }
   }
 
-  /** A check that tells its probes as the step's progress, with what the reconcile reported before it. */
-  private async checkTelling(client: Client, phase: Extract<ReconcilePhase, 'check' | 'recheck'>, before: Partial<ReconcileReport>, onProgress: Progress, signal: AbortSignal | undefined): Promise<ClientDataCheck & { probes: number }> {
-    let probes = 0;
-    const tell = () => onProgress({ ...before, step: { phase, done: probes, total: MAX_PROBES } });
-    await tell();
-    const found = await this.check.execute(
-      client,
-      signal,
-      // A check counted again after the tail moved starts its probes over: the step never goes back.
-      async (made) => {
-        probes = Math.max(probes, made);
-        await tell();
-      },
-    );
-    return { ...found, probes };
+  /** A check that tells its progress as the step's, with what the reconcile reported before it. */
+  private checkTelling(client: Client, phase: Extract<ReconcilePhase, 'check' | 'recheck'>, before: Partial<ReconcileReport>, onProgress: Progress, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
+    return this.check.execute(client, signal, (progress: CheckProgress) => onProgress({ ...before, step: { phase, ...progress } }));
   }
 
   /** Every checkpoint of the repair reports the findings, the rows written so far and the windows re-imported: a cancel is heard there. */
-  private async repair(client: Client, runId: string, found: ClientDataCheck, report: ReconcileReport, onProgress: Progress, signal: AbortSignal | undefined): Promise<ClientDataCheck & { probes: number }> {
+  private async repair(client: Client, runId: string, found: ClientDataCheck, report: ReconcileReport, onProgress: Progress, signal: AbortSignal | undefined): Promise<ClientDataCheck> {
     const done = { ...report.rowsStored };
     const windows = found.repairWindows.length;
     let windowsDone = 0;

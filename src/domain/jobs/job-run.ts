@@ -70,8 +70,9 @@ export type ReconcilePhase = (typeof RECONCILE_PHASES)[number];
 
 /**
  * Where a reconcile is: its step and how far into it. The import: tickets walked of those
- * expected; a check: bisection probes made of the probe budget (a check that finds nothing to
- * bisect ends before spending it); the repair: drift windows re-imported of those found.
+ * expected; a check: its requests made (bisection probes, sampled tickets' message counts) of
+ * at most the probe budget and the sample size (a check with little to bisect ends before
+ * spending its budget); the repair: drift windows re-imported of those found.
  */
 export interface ReconcileStep {
   phase: ReconcilePhase;

@@ -328,4 +328,18 @@ describe('ReconcileClientUseCase', () => {
     expect(report.step).to.deep.equal({ phase: 'recheck', done: 15, total: 64 });
     expect(report.repair!.complete).to.equal(true);
   });
+
+  it('when it checks, then each sampled ticket’s message count moves its progress too, of at most the probe budget plus the sample', async () => {
+    const { sut, client } = await makeSut({ tickets: 1000, sampleSize: 20 });
+    const checks: { done: number; total: number | null }[] = [];
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false }, async (progress) => {
+      if (progress.step?.phase === 'check') checks.push({ done: progress.step.done, total: progress.step.total });
+    });
+
+    // The survey's 15 probes, then the 20 message counts: one step each.
+    expect(checks.map((c) => c.done)).to.deep.equal(Array.from({ length: 36 }, (_, k) => k));
+    expect(checks.every((c) => c.total === 64 + 20)).to.equal(true);
+    expect(report.step).to.deep.equal({ phase: 'check', done: 35, total: 84 });
+  });
 });

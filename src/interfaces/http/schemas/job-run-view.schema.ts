@@ -73,8 +73,8 @@ export const clientRunStatsSchema = z
     step: z
       .strictObject({
         phase: z.enum(RECONCILE_PHASES).describe('import: its incremental import; check: the stored data set against the upstream; repair: the drift windows re-imported; recheck: the check after the repair'),
-        done: count.describe('import: tickets walked; check and recheck: bisection probes made; repair: drift windows re-imported'),
-        total: count.nullable().describe('import: tickets expected (null: the upstream gives no count); check and recheck: the probe budget (a check with little to bisect ends before spending it); repair: drift windows found'),
+        done: count.describe('import: tickets walked; check and recheck: its requests made (bisection probes and sampled tickets’ message counts); repair: drift windows re-imported'),
+        total: count.nullable().describe('import: tickets expected (null: the upstream gives no count); check and recheck: at most that many requests, the probe budget (64) plus RECONCILE_SAMPLE (a check with little to bisect ends before spending its budget); repair: drift windows found'),
       })
       .optional()
       .describe('Reconciles only: the step it is at, updated as it goes (the last one reached, once finished)'),
