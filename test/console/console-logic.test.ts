@@ -227,9 +227,9 @@ describe('Console logic (console/src, without a browser)', () => {
       expect(progressPercent(stats({ step: { phase: 'import', done: 3, total: null } }))).to.equal(null);
       expect(progressPercent(stats({ status: 'succeeded', step: { phase: 'recheck', done: 15, total: 64 } }))).to.equal(100);
       expect(stepText(stats({ step: { phase: 'import', done: 1, total: 1 } }))).to.equal('importing: 1 of 1 tickets walked');
-      expect(stepText(stats({ step: { phase: 'check', done: 16, total: 64 } }))).to.equal('checking: 16 of at most 64 probes');
+      expect(stepText(stats({ step: { phase: 'check', done: 16, total: 64 } }))).to.equal('checking: 16 of at most 64 requests');
       expect(stepText(stats({ step: { phase: 'repair', done: 1, total: 2 } }))).to.equal('repairing: 1 of 2 windows re-imported');
-      expect(stepText(stats({ step: { phase: 'recheck', done: 0, total: 64 } }))).to.equal('checking again: 0 of at most 64 probes');
+      expect(stepText(stats({ step: { phase: 'recheck', done: 0, total: 64 } }))).to.equal('checking again: 0 of at most 64 requests');
       expect(stepText(stats({ step: { phase: 'import', done: 3, total: null } }))).to.equal('importing: 3 tickets walked');
       expect(stepText(stats({ status: 'succeeded', step: { phase: 'recheck', done: 15, total: 64 } }))).to.equal(null);
       expect(stepText(stats({ listedTickets: 3, expectedTickets: 9 }))).to.equal(null);

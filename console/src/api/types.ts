@@ -31,7 +31,7 @@ export interface ReconcileTickets {
   windows?: UpdatedAtWindow[];
 }
 
-/** Where a reconcile is: its step, and how far into it (import: tickets walked of expected; check, recheck: probes of the budget; repair: windows re-imported of found). */
+/** Where a reconcile is: its step, and how far into it (import: tickets walked of expected; check, recheck: requests (probes, sampled message counts) of at most the probe budget plus the sample; repair: windows re-imported of found). */
 export interface ReconcileStep {
   phase: 'import' | 'check' | 'repair' | 'recheck';
   done: number;

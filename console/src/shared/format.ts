@@ -68,12 +68,12 @@ function estimatedPercent(stats: ClientRunStats): number | null {
 
 const STEP_WORDS: Record<ReconcileStep['phase'], { doing: string; unit: string; bound: string }> = {
   import: { doing: 'importing', unit: 'tickets walked', bound: 'of' },
-  check: { doing: 'checking', unit: 'probes', bound: 'of at most' },
+  check: { doing: 'checking', unit: 'requests', bound: 'of at most' },
   repair: { doing: 'repairing', unit: 'windows re-imported', bound: 'of' },
-  recheck: { doing: 'checking again', unit: 'probes', bound: 'of at most' },
+  recheck: { doing: 'checking again', unit: 'requests', bound: 'of at most' },
 };
 
-/** A reconcile's step in words while it runs (`checking: 15 of at most 64 probes`); null for other kinds and once finished. */
+/** A reconcile's step in words while it runs (`checking: 15 of at most 84 requests`); null for other kinds and once finished. */
 export function stepText(stats: ClientRunStats): string | null {
   const step = stats.step;
   if (!step || isFinished(stats.status)) return null;
