@@ -8,7 +8,7 @@ import { startService, type ServiceProcess } from '../../tools/shared/service-pr
 import { generateDataset } from '../../tools/upstream-simulator/dataset.js';
 import { UpstreamSimulator } from '../../tools/upstream-simulator/simulator.js';
 import { ensureConsoleBuilt } from '../support/console-build.js';
-import { testDatabaseUrl, truncateAll } from '../support/database.js';
+import { sql, testDatabaseUrl, truncateAll } from '../support/database.js';
 
 /*
  * The admin console end to end: Debian's Chromium driven by playwright-core (which downloads no
@@ -196,6 +196,72 @@ describe('Admin console in a real browser (Chromium + playwright-core)', functio
     expect(await page.locator('#new-client-slug-error').count()).to.equal(0);
     expect(await page.locator('tr[data-slug="bad-url"]').count()).to.equal(0);
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  });
+
+  it('when a reconcile with repair runs on a client whose stored tickets were deleted behind its back, then its run page shows the findings, repaired, and the clients page says the drift was repaired', async () => {
+    const { rows } = await sql().query<{ id: string }>(`SELECT id FROM clients WHERE slug = 'acme'`);
+    const deleted = await sql().query(`DELETE FROM tickets WHERE id IN (SELECT id FROM tickets WHERE client_id = $1 ORDER BY upstream_updated_at, external_uuid OFFSET 10 LIMIT 5)`, [rows[0]!.id]);
+    expect(deleted.rowCount).to.equal(5);
+
+    await page.getByRole('button', { name: 'Reconcile acme' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reconcile acme' });
+    await dialog.getByLabel('Repair the drift found (re-import what differs)').check();
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+    await page.locator('.run-status', { hasText: 'succeeded' }).waitFor();
+    const findings = await page.locator('table.run-clients tr[data-slug="acme"] td[data-label="Findings"]').innerText();
+    const headings = (await page.locator('table.run-clients thead').textContent()) ?? '';
+    const totals = await page.locator('.facts').innerText();
+    await screenshot('run-reconcile');
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    const drift = page.locator('tr[data-slug="acme"] .drift');
+    await drift.waitFor();
+    const driftText = await drift.innerText();
+    await screenshot('clients-reconciled');
+
+    expect(headings).to.include('Findings').and.not.include('Stored');
+    // acme's contacts were never synced: the check finds them missing too, and the repair syncs them.
+    const verdict = 'drift: 5 tickets missing, contact counts differ — repaired';
+    expect(findings.split('\n')).to.include.members([verdict, 'tickets 40 upstream / 35 stored', '5 tickets, 15 messages, 25 contacts stored']);
+    expect(findings).to.match(/missing in \d{4}-\d\d-\d\d /).and.match(/re-imported \d{4}-\d\d-\d\d /);
+    expect(totals).to.include('upstream requests').and.not.match(/listedTickets|upstreamRequests|rateLimited/);
+    expect(driftText).to.equal(verdict);
+  });
+
+  it('when a backfill is asked for a window that ends before it starts, then the API’s error shows beside To and the dialog stays open; a valid window then runs and succeeds', async () => {
+    await page.getByRole('button', { name: 'Backfill acme' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Backfill acme' });
+    await dialog.getByLabel('From (UTC)').fill('2026-01-02T00:00:05');
+    await dialog.getByLabel('To (UTC, optional)').fill('2026-01-01T00:00:00');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    const toError = page.locator('#Backfill-acme-to-error');
+    await toError.waitFor();
+    const to = dialog.getByLabel('To (UTC, optional)');
+    const [errorText, invalid, describedBy, fromInvalid, stillOpen, help] = [
+      await toError.innerText(),
+      await to.getAttribute('aria-invalid'),
+      await to.getAttribute('aria-describedby'),
+      await dialog.getByLabel('From (UTC)').getAttribute('aria-invalid'),
+      await dialog.isVisible(),
+      await page.locator('#Backfill-acme-to-help').innerText(),
+    ];
+    await screenshot('backfill-error');
+
+    await dialog.getByLabel('From (UTC)').fill('2020-01-01T00:00:00');
+    await to.fill('');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+    await page.locator('.run-status', { hasText: 'succeeded' }).waitFor();
+    const heading = await page.locator('#run-title').innerText();
+
+    expect(errorText).to.equal('To (UTC, optional): must not be before from');
+    expect(invalid).to.equal('true');
+    expect(describedBy).to.include('Backfill-acme-to-error').and.include('Backfill-acme-to-help');
+    expect(fromInvalid).to.equal(null);
+    expect(stillOpen).to.equal(true);
+    expect(help).to.include('default: the client’s cursor');
+    expect(heading).to.include('backfill · acme');
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
   });
 
   it('when a slow import runs, then the clients and runs pages show its progress bar; when it is cancelled from its run page, then the run ends cancelled', async () => {

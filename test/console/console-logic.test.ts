@@ -8,7 +8,7 @@ import { availableActions, driftOf, OPTIONAL_ACTIONS, showsDrift } from '../../c
 import { storedText } from '../../console/src/runs/stored-text.js';
 import { signInMessage } from '../../console/src/session/sign-in-message.js';
 import { sessionTokenStore, type StorageLike } from '../../console/src/session/token-store.js';
-import { formatDuration, formatTime, progressPercent } from '../../console/src/shared/format.js';
+import { formatDuration, formatTime, progressPercent, stepText } from '../../console/src/shared/format.js';
 import { hrefOf, parseRoute } from '../../console/src/shared/route.js';
 import { JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS } from '../../src/domain/jobs/job-run.js';
 import { buildOpenApiDocument } from '../../src/interfaces/http/openapi/openapi-document.js';
@@ -79,17 +79,28 @@ describe('Console logic (console/src, without a browser)', () => {
       expect(backfill!.body({ from: '2026-11-01T00:00', to: '2026-11-15T12:30' })).to.deep.equal({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-15T12:30:00.000Z' });
     });
 
-    it('when a client’s latest reconcile found drift, found none, or never ran, then the column says so', () => {
-      const activity = (drift: boolean | undefined): ClientActivity => ({
+    it('when a client’s latest reconcile found drift, found none, or never ran, then the column says so, and whether its repair fixed the drift', () => {
+      const activity = (fields: Partial<ClientRunStats>): ClientActivity => ({
         slug: 'acme',
         stored: { tickets: 0, messages: 0, contacts: 0 },
         cursors: {},
-        lastRuns: { reconcile: { runId: 'r', href: '/api/jobs/r', status: 'succeeded', requestedAt: '', startedAt: null, finishedAt: null, durationMs: null, error: null, stats: stats({ status: 'succeeded', drift }) } },
+        lastRuns: { reconcile: { runId: 'r', href: '/api/jobs/r', status: 'succeeded', requestedAt: '', startedAt: null, finishedAt: null, durationMs: null, error: null, stats: stats({ status: 'succeeded', ...fields }) } },
       });
+      const tickets = { upstream: 40, stored: 35, missing: 5, goneUpstream: 0, window: null };
 
-      expect(driftOf(activity(true))).to.equal('drift found');
-      expect(driftOf(activity(false))).to.equal('no drift');
-      expect(driftOf({ ...activity(false), lastRuns: {} })).to.equal('—');
+      expect(driftOf(activity({ drift: true, tickets }))).to.equal('drift: 5 tickets missing');
+      expect(driftOf(activity({ drift: true, tickets, repair: { window: null, complete: true }, missingRows: { tickets: 0, messages: 0, contacts: 0 } }))).to.equal('drift: 5 tickets missing — repaired');
+      expect(driftOf(activity({ drift: true, tickets, repair: { window: null, complete: false }, missingRows: { tickets: 2, messages: 1, contacts: 0 } }))).to.equal('drift: 5 tickets missing — repair incomplete, 2 tickets, 1 message still missing');
+      expect(driftOf(activity({ drift: true, tickets: { ...tickets, missing: 0, stored: 40 }, contacts: { upstream: 10, stored: 9 } }))).to.equal('drift: contact counts differ');
+      expect(driftOf(activity({ drift: false }))).to.equal('no drift');
+      expect(driftOf({ ...activity({ drift: false }), lastRuns: {} })).to.equal('—');
+    });
+
+    it('when a date field of an action is shown, then it takes seconds, and To says what it defaults to', () => {
+      const fields = Object.fromEntries(backfill!.fields.map((field) => [field.name, field]));
+
+      expect(fields.to!.help).to.equal('default: the client’s cursor as the backfill starts');
+      expect(backfill!.body({ from: '2026-11-01T00:00:07', to: '2026-11-15T12:30:59' })).to.deep.equal({ from: '2026-11-01T00:00:07.000Z', to: '2026-11-15T12:30:59.000Z' });
     });
   });
 
@@ -198,14 +209,30 @@ describe('Console logic (console/src, without a browser)', () => {
   });
 
   describe('what it shows', () => {
-    it('when a client has walked part of what the upstream counted, then its progress is that share, capped at 100; succeeded is 100; no estimate is none', () => {
+    it('when a client has walked part of what the upstream counted, then its progress is that share, capped at 99 while it runs; succeeded is 100; no estimate is none', () => {
       expect(progressPercent(stats({ listedTickets: 30, expectedTickets: 120 }))).to.equal(25);
-      expect(progressPercent(stats({ listedTickets: 130, expectedTickets: 120 }))).to.equal(100);
+      expect(progressPercent(stats({ listedTickets: 130, expectedTickets: 120 }))).to.equal(99);
       expect(progressPercent(stats({ contacts: 10, expectedContacts: 40 }))).to.equal(25);
       expect(progressPercent(stats({ status: 'succeeded', listedTickets: 3, expectedTickets: 120 }))).to.equal(100);
       expect(progressPercent(stats({ listedTickets: 30, expectedTickets: null }))).to.equal(null);
       expect(progressPercent(stats({ status: 'queued' }))).to.equal(0);
       expect(progressPercent(stats({ listedTickets: 0, expectedTickets: 0 }))).to.equal(0);
+    });
+
+    it('when a reconcile runs, then its bar follows its step (never full before it ends) and the step is told in words; once finished, no step is told', () => {
+      // Its import walked the one ticket it expected: the bar is not full, the reconcile has its check still to do.
+      expect(progressPercent(stats({ listedTickets: 1, expectedTickets: 1, step: { phase: 'import', done: 1, total: 1 } }))).to.equal(99);
+      expect(progressPercent(stats({ listedTickets: 0, expectedTickets: 0, step: { phase: 'check', done: 16, total: 64 } }))).to.equal(25);
+      expect(progressPercent(stats({ step: { phase: 'repair', done: 1, total: 2 } }))).to.equal(50);
+      expect(progressPercent(stats({ step: { phase: 'import', done: 3, total: null } }))).to.equal(null);
+      expect(progressPercent(stats({ status: 'succeeded', step: { phase: 'recheck', done: 15, total: 64 } }))).to.equal(100);
+      expect(stepText(stats({ step: { phase: 'import', done: 1, total: 1 } }))).to.equal('importing: 1 of 1 tickets walked');
+      expect(stepText(stats({ step: { phase: 'check', done: 16, total: 64 } }))).to.equal('checking: 16 of at most 64 requests');
+      expect(stepText(stats({ step: { phase: 'repair', done: 1, total: 2 } }))).to.equal('repairing: 1 of 2 windows re-imported');
+      expect(stepText(stats({ step: { phase: 'recheck', done: 0, total: 64 } }))).to.equal('checking again: 0 of at most 64 requests');
+      expect(stepText(stats({ step: { phase: 'import', done: 3, total: null } }))).to.equal('importing: 3 tickets walked');
+      expect(stepText(stats({ status: 'succeeded', step: { phase: 'recheck', done: 15, total: 64 } }))).to.equal(null);
+      expect(stepText(stats({ listedTickets: 3, expectedTickets: 9 }))).to.equal(null);
     });
 
     it('when times and durations are shown, then in UTC and in the unit that reads best', () => {
@@ -229,22 +256,43 @@ describe('Console logic (console/src, without a browser)', () => {
     });
   });
   describe('what a run’s client row says it stored or found', () => {
-    it('when the run is a reconcile, then its findings are told in words, never as [object Object]', () => {
+    it('when the run is a reconcile, then its findings are told in words, never as [object Object]: where the missing tickets are, what the repair re-imported and stored', () => {
       const text = storedText(
         stats({
           status: 'succeeded',
           drift: true,
-          tickets: { upstream: 400, stored: 399, missing: 2, goneUpstream: 1, window: null },
+          tickets: {
+            upstream: 400,
+            stored: 399,
+            missing: 2,
+            goneUpstream: 1,
+            window: { from: '2026-11-01T10:00:00.000Z', to: '2026-11-03T09:00:00.000Z' },
+            windows: [
+              { from: '2026-11-01T10:00:00.000Z', to: '2026-11-01T10:05:00.000Z' },
+              { from: '2026-11-03T09:00:00.000Z', to: '2026-11-03T09:00:00.000Z' },
+            ],
+          },
           messages: { sampled: 20, mismatched: 1 },
           contacts: { upstream: 80, stored: 77 },
-          repair: { window: null, complete: true },
+          repair: { window: { from: '2026-11-01T10:00:00.000Z', to: '2026-11-03T09:00:00.000Z' }, complete: true },
           rowsStored: { tickets: 2, messages: 4, contacts: 3, deletedTickets: 1, deletedContacts: 0 },
+          missingRows: { tickets: 0, messages: 0, contacts: 0 },
         }),
       );
 
       expect(text).to.equal(
-        'drift found, tickets 400 upstream / 399 stored, 2 missing, 1 gone upstream, messages differ on 1 of 20 sampled tickets, contacts 80 upstream / 77 stored, repair complete, 2 tickets, 4 messages, 3 contacts stored',
+        'drift: 2 tickets missing, 1 ticket gone upstream, messages differ on 1 sampled ticket, contact counts differ — repaired; tickets 400 upstream / 399 stored; missing in 2026-11-01 10:00:00 UTC – 10:05:00 UTC, 2026-11-03 09:00:00 UTC; messages differ on 1 of 20 sampled tickets; contacts 80 upstream / 77 stored; re-imported 2026-11-01 10:00:00 UTC – 2026-11-03 09:00:00 UTC; 2 tickets, 4 messages, 3 contacts stored; 1 ticket flagged deleted',
       );
+    });
+
+    it('when a reconcile did not repair, then what it found missing is told per table', () => {
+      const text = storedText(stats({ status: 'succeeded', drift: true, tickets: { upstream: 40, stored: 35, missing: 5, goneUpstream: 0, window: { from: '2026-11-01T10:00:00.000Z', to: '2026-11-01T10:00:04.000Z' } }, missingRows: { tickets: 5, messages: 0, contacts: 0 } }));
+
+      expect(text).to.equal('drift: 5 tickets missing; tickets 40 upstream / 35 stored; missing in 2026-11-01 10:00:00 UTC – 10:00:04 UTC; missing rows: 5 tickets, 0 messages, 0 contacts');
+    });
+
+    it('when a contacts sync held deletions back, then its row tells how many (its warnings say why, beside it)', () => {
+      expect(storedText(stats({ contacts: 10, expectedContacts: 10, deletionsHeld: 12, warnings: ['12 deletions held: more than CONTACTS_DELETE_GUARD'] }))).to.equal('10 of 10 contacts, 12 deletions held');
     });
 
     it('when the run is an import, then it tells the counts stored', () => {

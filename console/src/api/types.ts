@@ -31,6 +31,13 @@ export interface ReconcileTickets {
   windows?: UpdatedAtWindow[];
 }
 
+/** Where a reconcile is: its step, and how far into it (import: tickets walked of expected; check, recheck: requests (probes, sampled message counts) of at most the probe budget plus the sample; repair: windows re-imported of found). */
+export interface ReconcileStep {
+  phase: 'import' | 'check' | 'repair' | 'recheck';
+  done: number;
+  total: number | null;
+}
+
 /** Rows per table. */
 export interface RowCounts {
   tickets: number;
@@ -72,6 +79,10 @@ export interface ClientRunStats {
   rowsStored?: RowCounts & { deletedTickets: number; deletedContacts: number };
   /** Reconciles: what the last check found missing. */
   missingRows?: RowCounts;
+  /** Reconciles: the step it is at. */
+  step?: ReconcileStep;
+  /** Contacts syncs: why the pass marked fewer contacts deleted than it found missing. */
+  warnings?: string[];
 }
 
 export interface ClientLastRun {

@@ -41,11 +41,15 @@ export function ClientsPage() {
   // Every 2 s while a run is under way; otherwise now and then, to show runs started elsewhere (the CLI, a schedule).
   usePolling(load, anyLive ? 2000 : 15_000, true, 'clients');
 
-  const trigger = async (path: string, body: unknown, what: string) => {
+  /** Starts a run and opens its page; what the API refused is thrown, for a dialog to show beside its fields. */
+  const start = async (path: string, body: unknown) => {
     setMessage(null);
+    const { runId } = await api.trigger(path, body);
+    navigate({ page: 'run', id: runId });
+  };
+  const trigger = async (path: string, body: unknown, what: string) => {
     try {
-      const { runId } = await api.trigger(path, body);
-      navigate({ page: 'run', id: runId });
+      await start(path, body);
     } catch (caught) {
       setError(`${what}: ${describe(caught)}`);
     }
@@ -169,7 +173,7 @@ export function ClientsPage() {
                           </button>
                         ))}
                         {actions.map((action) => (
-                          <OptionalActionButton key={action.label} action={action} slug={client.slug} onRun={(path, body) => trigger(path, body, `${action.label} ${client.slug}`)} />
+                          <OptionalActionButton key={action.label} action={action} slug={client.slug} onRun={start} />
                         ))}
                         <button type="button" class="secondary" aria-label={`Edit ${client.slug}`} onClick={() => setEditing({ mode: 'edit', client })}>
                           Edit

@@ -1,5 +1,6 @@
 import type { ApiCatalog } from '../api/api-catalog.js';
 import type { ClientActivity } from '../api/types.js';
+import { driftText } from '../shared/drift-text.js';
 
 /*
  * Triggers that only some versions of the service have (issue 11: reconcile and backfill). Each
@@ -12,6 +13,8 @@ export interface ActionField {
   label: string;
   type: 'checkbox' | 'datetime-local';
   required?: boolean;
+  /** Shown under the input (and named by its aria-describedby). */
+  help?: string;
 }
 
 export interface OptionalAction {
@@ -37,7 +40,7 @@ export const OPTIONAL_ACTIONS: OptionalAction[] = [
     path: (slug) => `/api/jobs/backfill/${encodeURIComponent(slug)}`,
     fields: [
       { name: 'from', label: 'From (UTC)', type: 'datetime-local', required: true },
-      { name: 'to', label: 'To (UTC, optional)', type: 'datetime-local' },
+      { name: 'to', label: 'To (UTC, optional)', type: 'datetime-local', help: 'default: the client’s cursor as the backfill starts' },
     ],
     body: (values) => ({ from: isoOf(values.from), ...(values.to ? { to: isoOf(values.to) } : {}) }),
   },
@@ -53,12 +56,11 @@ export function showsDrift(catalog: ApiCatalog): boolean {
   return catalog.kinds.includes('reconcile');
 }
 
-/** The drift the client's latest reconcile found, as text. */
+/** The drift the client's latest reconcile found, as text, and whether its repair fixed it. */
 export function driftOf(activity: ClientActivity | undefined): string {
   const reconcile = activity?.lastRuns.reconcile;
   if (!reconcile) return '—';
-  if (reconcile.stats.drift === undefined) return reconcile.status === 'succeeded' ? '—' : reconcile.status;
-  return reconcile.stats.drift ? 'drift found' : 'no drift';
+  return driftText(reconcile.stats) ?? (reconcile.status === 'succeeded' ? '—' : reconcile.status);
 }
 
 /** `datetime-local` gives local wall time without a zone; the form says UTC, so it is read as UTC. */

@@ -9,6 +9,27 @@ import { RunClientsTable } from './run-clients-table.js';
 
 const PAGE_SIZE = 50;
 
+/** The run summary's counters in words, singular and plural (a reconcile's `tickets`, `messages`, `contacts` are findings, not summed). */
+const TOTAL_WORDS: Record<string, [string, string]> = {
+  pages: ['page', 'pages'],
+  tickets: ['ticket stored', 'tickets stored'],
+  messages: ['message stored', 'messages stored'],
+  skippedTickets: ['ticket skipped (deleted upstream)', 'tickets skipped (deleted upstream)'],
+  listedTickets: ['ticket walked', 'tickets walked'],
+  contacts: ['contact stored', 'contacts stored'],
+  tags: ['tag link', 'tag links'],
+  deletedContacts: ['contact deleted', 'contacts deleted'],
+  deletionsHeld: ['deletion held', 'deletions held'],
+  upstreamRequests: ['upstream request', 'upstream requests'],
+  retries: ['retry', 'retries'],
+  rateLimited: ['429 waited out', '429s waited out'],
+};
+
+function totalText(name: string, count: number): string {
+  const words = TOTAL_WORDS[name];
+  return `${formatCount(count)} ${words ? words[count === 1 ? 0 : 1] : name}`;
+}
+
 /** One run: its state, per-client stats, errors, cursors; a large run's clients page by page. Live while it runs. */
 export function RunPage({ id }: { id: string }) {
   const { api, describe } = useSession();
@@ -107,7 +128,7 @@ export function RunPage({ id }: { id: string }) {
             <dd>
               {Object.entries(run.summary.totals)
                 .filter(([, count]) => count > 0)
-                .map(([name, count]) => `${name} ${formatCount(count)}`)
+                .map(([name, count]) => totalText(name, count))
                 .join(' · ') || 'nothing yet'}
             </dd>
           </>

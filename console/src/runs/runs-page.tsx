@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { JobRun, RunFilter } from '../api/types.js';
 import { useSession } from '../shared/console-context.js';
-import { durationBetween, formatDuration, formatTime, isFinished, progressPercent, shortId } from '../shared/format.js';
+import { durationBetween, formatDuration, formatTime, isFinished, progressPercent, shortId, stepText } from '../shared/format.js';
 import { hrefOf } from '../shared/router.js';
 import { usePolling } from '../shared/use-polling.js';
 import { ErrorNotice, ProgressBar, StatusBadge, TableRegion } from '../shared/widgets.js';
@@ -138,7 +138,7 @@ export function RunsPage() {
                           live.slice(0, BARS_IN_LIST).map(([slug, stats]) => (
                             <div class="mini-progress" key={slug}>
                               <span class="muted">{slug}</span>
-                              <ProgressBar percent={progressPercent(stats)} label={`${slug} ${run.kind} progress`} />
+                              <ProgressBar percent={progressPercent(stats)} label={`${slug} ${run.kind} progress`} step={stepText(stats)} />
                           </div>
                         ))}
                       {run.status === 'running' && live.length > BARS_IN_LIST && <span class="muted">and {live.length - BARS_IN_LIST} more</span>}

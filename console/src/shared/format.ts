@@ -1,4 +1,4 @@
-import type { ClientRunStats, RunStatus } from '../api/types.js';
+import type { ClientRunStats, ReconcileStep, RunStatus } from '../api/types.js';
 
 const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -38,16 +38,25 @@ export function formatCount(value: number | null | undefined): string {
 
 /**
  * A client's progress in a run, 0–100, from the counts the run records against the upstream's
- * own estimate (tickets walked of those expected, or contacts stored of those expected): null
- * while there is no estimate. A client that succeeded is done whatever the estimate said.
+ * own estimate (tickets walked of those expected, or contacts stored of those expected), or for
+ * a reconcile from its step (see stepText): null while there is no estimate. A client that
+ * succeeded is done whatever the estimate said; one still at work is never shown done (an
+ * estimate can be passed, and a reconcile's import may walk one ticket of one).
  */
 export function progressPercent(stats: ClientRunStats): number | null {
-  const contacts = typeof stats.contacts === 'number' ? stats.contacts : undefined;
   if (stats.status === 'succeeded') return 100;
-  const pair: [number | undefined, number | null | undefined][] = [
-    [stats.listedTickets, stats.expectedTickets],
-    [contacts, stats.expectedContacts],
-  ];
+  const percent = estimatedPercent(stats);
+  return percent !== null && !isFinished(stats.status) ? Math.min(99, percent) : percent;
+}
+
+function estimatedPercent(stats: ClientRunStats): number | null {
+  const contacts = typeof stats.contacts === 'number' ? stats.contacts : undefined;
+  const pair: [number | undefined, number | null | undefined][] = stats.step
+    ? [[stats.step.done, stats.step.total]]
+    : [
+        [stats.listedTickets, stats.expectedTickets],
+        [contacts, stats.expectedContacts],
+      ];
   for (const [done, expected] of pair) {
     if (expected === undefined) continue;
     if (expected === null) return null;
@@ -55,6 +64,21 @@ export function progressPercent(stats: ClientRunStats): number | null {
     return Math.min(100, Math.floor(((done ?? 0) / expected) * 100));
   }
   return stats.status === 'queued' ? 0 : null;
+}
+
+const STEP_WORDS: Record<ReconcileStep['phase'], { doing: string; unit: string; bound: string }> = {
+  import: { doing: 'importing', unit: 'tickets walked', bound: 'of' },
+  check: { doing: 'checking', unit: 'requests', bound: 'of at most' },
+  repair: { doing: 'repairing', unit: 'windows re-imported', bound: 'of' },
+  recheck: { doing: 'checking again', unit: 'requests', bound: 'of at most' },
+};
+
+/** A reconcile's step in words while it runs (`checking: 15 of at most 84 requests`); null for other kinds and once finished. */
+export function stepText(stats: ClientRunStats): string | null {
+  const step = stats.step;
+  if (!step || isFinished(stats.status)) return null;
+  const words = STEP_WORDS[step.phase];
+  return `${words.doing}: ${formatCount(step.done)} ${step.total === null ? '' : `${words.bound} ${formatCount(step.total)} `}${words.unit}`;
 }
 
 /** `a1b2c3d4`: enough of a run id to tell runs apart on screen. */

@@ -11,11 +11,17 @@ import { importWindowStart, NEXT_INSTANT_MS } from '../../domain/tickets/updated
 import type { ImportSettings, ReconcileSettings } from '../settings.js';
 import { TOKENS } from '../tokens.js';
 import { hullOf } from './hull-of.js';
-import { locateDrift, type DriftStretch } from './locate-drift.js';
+import { locateDrift, MAX_PROBES, type DriftStretch } from './locate-drift.js';
 import { LISTING_PAGE, UpstreamTicketCounts } from './upstream-ticket-counts.js';
 
 /** Counting again when the tail moved while it was counted, at most this many times. */
 const COUNT_ATTEMPTS = 3;
+
+/** How far a check is: its bisection probes and its sampled tickets' message counts made, of at most MAX_PROBES and the sample size. */
+export interface CheckProgress {
+  done: number;
+  total: number;
+}
 
 /** What one check found, and what a repair would re-import. */
 export interface ClientDataCheck {
@@ -25,6 +31,8 @@ export interface ClientDataCheck {
   repairWindows: UpdatedAtWindow[];
   /** Stored tickets found deleted upstream (their messages answered 404), not flagged yet. */
   goneTickets: string[];
+  /** Its requests made, at the end (a check with little to bisect ends before its budget). */
+  progress: CheckProgress;
 }
 
 /** What the tickets' side of a check found. */
@@ -56,14 +64,31 @@ export class CheckClientData {
     @inject(TOKENS.ReconcileSettings) private readonly settings: ReconcileSettings,
   ) {}
 
-  async execute(client: Client, signal?: AbortSignal): Promise<ClientDataCheck> {
+  /** `onProgress` is told as it begins, after each bisection probe and after each sampled ticket's message count: what a run's progress shows. */
+  async execute(client: Client, signal?: AbortSignal, onProgress: (progress: CheckProgress) => Promise<void> = async () => {}): Promise<ClientDataCheck> {
+    const progress: CheckProgress = { done: 0, total: MAX_PROBES + this.settings.sampleSize };
+    let [probes, counted] = [0, 0];
+    const tell = () => {
+      progress.done = probes + counted;
+      return onProgress({ ...progress });
+    };
+    // A check counted again after the tail moved makes its probes over: the progress never goes back.
+    const onProbe = (made: number) => {
+      probes = Math.max(probes, made);
+      return tell();
+    };
+    const onCounted = () => {
+      counted += 1;
+      return tell();
+    };
+    await tell();
     const cursor = await this.cursors.get(client.id, CURSOR_KEYS.ticketsLastImportAt);
     const start = importWindowStart(this.importSettings.importStartAt);
     // No cursor yet, or IMPORT_START_AT later than it: no ticket imported to check.
     const window: StoredTicketWindow | null = cursor && new Date(cursor) >= start ? { from: start, to: new Date(cursor), except: [] } : null;
 
-    const tickets = window ? await this.checkTickets(client, window, signal) : null;
-    const messages = tickets ? await this.compareMessages(client, tickets.window, signal) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
+    const tickets = window ? await this.checkTickets(client, window, signal, onProbe) : null;
+    const messages = tickets ? await this.compareMessages(client, tickets.window, signal, onCounted) : { sampled: 0, mismatchedAt: [], gone: [], missing: 0 };
     const contacts = await this.compareContacts(client, signal);
 
     const missingTickets = tickets?.missing ?? 0;
@@ -89,6 +114,7 @@ export class CheckClientData {
       missing: { tickets: missingTickets, messages: messages.missing, contacts: Math.max(0, (contacts.upstream ?? 0) - contacts.stored) },
       repairWindows: [...missingWindows, ...messages.mismatchedAt.map((at) => ({ from: at, to: at }))],
       goneTickets,
+      progress: { ...progress },
     };
   }
 
@@ -98,7 +124,7 @@ export class CheckClientData {
    * the tail is listed first and counted again at the end, and all is done again if it moved
    * meanwhile (a ticket moving past the cursor during the probes would shift their counts).
    */
-  private async checkTickets(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined): Promise<TicketsFound> {
+  private async checkTickets(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined, onProbe: (probes: number) => Promise<void>): Promise<TicketsFound> {
     const pastCursor = new Date(window.to.getTime() + NEXT_INSTANT_MS);
     for (let attempt = 1; attempt <= COUNT_ATTEMPTS; attempt += 1) {
       const upstream = new UpstreamTicketCounts(this.tickets, client, signal);
@@ -107,7 +133,7 @@ export class CheckClientData {
       const counted = { ...window, except: tail.uuids };
       const [fromStart, stored] = await Promise.all([upstream.from(window.from), this.census.countTickets(client.id, counted)]);
       const listed = fromStart - tail.count;
-      const found = await this.locate(client, upstream, counted, listed - stored, stored, signal);
+      const found = await this.locate(client, upstream, counted, listed - stored, stored, signal, onProbe);
       const tailMoved = (await upstream.fresh(pastCursor)) !== tail.count;
       if (!tailMoved) return { upstream: listed, stored, window: counted, ...found };
     }
@@ -115,7 +141,7 @@ export class CheckClientData {
   }
 
   /** Bisection to the stretches whose counts differ, each then listed in full and set against what is stored there. */
-  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, net: number, stored: number, signal: AbortSignal | undefined) {
+  private async locate(client: Client, upstream: UpstreamTicketCounts, window: StoredTicketWindow, net: number, stored: number, signal: AbortSignal | undefined, onProbe: (probes: number) => Promise<void>) {
     const tailCount = window.except.length;
     const stretches = await locateDrift({
       window,
@@ -127,6 +153,7 @@ export class CheckClientData {
         return listed - tailCount - storedFrom;
       },
       storedAt: (rank) => this.census.ticketUpdatedAtAt(client.id, window, rank),
+      onProbe,
     });
     const missingWindows: UpdatedAtWindow[] = [];
     const gone: string[] = [];
@@ -179,7 +206,7 @@ export class CheckClientData {
    * differ (what a repair re-imports), and those gone upstream (their messages answer 404). The
    * first failure stops the requests still out.
    */
-  private async compareMessages(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined) {
+  private async compareMessages(client: Client, window: StoredTicketWindow, signal: AbortSignal | undefined, onCounted: () => Promise<void>) {
     const sample = await this.census.sampleTickets(client.id, window, this.settings.sampleSize);
     const mismatchedAt: string[] = [];
     const gone: string[] = [];
@@ -190,6 +217,7 @@ export class CheckClientData {
       sample.map(async (ticket) => {
         try {
           const upstream = await this.tickets.countMessages(client, ticket.uuid, requests);
+          await onCounted();
           if (upstream === null || upstream === ticket.messageCount) return;
           mismatchedAt.push(ticket.updatedAt.toISOString());
           missing += Math.max(0, upstream - ticket.messageCount);

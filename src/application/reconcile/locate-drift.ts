@@ -20,6 +20,8 @@ export interface DriftProbe {
   storedAt(rank: number): Promise<Date | null>;
   /** A stretch is small enough once it holds about this many tickets (a page). */
   pageSize: number;
+  /** Told after each probe how many were made (of MAX_PROBES at most): the check's progress. */
+  onProbe?(probes: number): Promise<void>;
 }
 
 /** A stretch of the window found to drift: [from, before) (`before` null: to the window's end), and by how much the counts differ there. */
@@ -74,6 +76,7 @@ export async function locateDrift(probe: DriftProbe): Promise<DriftStretch[]> {
       const instant = await at(middle);
       probes += 1;
       const netFromMiddle = instant ? await probe.netFrom(instant) : 0;
+      await probe.onProbe?.(probes);
       const depth = stretch.depth + 1;
       next.push({ ...stretch, high: middle, netFromHigh: netFromMiddle, depth }, { ...stretch, low: middle, netFromLow: netFromMiddle, depth });
     }

@@ -64,6 +64,23 @@ export interface MissingRows {
   contacts: number;
 }
 
+/** The steps of a reconcile, in order: its incremental import, the check, the repair's re-imports, the check after the repair. */
+export const RECONCILE_PHASES = ['import', 'check', 'repair', 'recheck'] as const;
+export type ReconcilePhase = (typeof RECONCILE_PHASES)[number];
+
+/**
+ * Where a reconcile is: its step and how far into it. The import: tickets walked of those
+ * expected; a check: its requests made (bisection probes, sampled tickets' message counts) of
+ * at most the probe budget and the sample size (a check with little to bisect ends before
+ * spending its budget); the repair: drift windows re-imported of those found.
+ */
+export interface ReconcileStep {
+  phase: ReconcilePhase;
+  done: number;
+  /** Null: no estimate (an import whose upstream gives no count). */
+  total: number | null;
+}
+
 /** Rows a run wrote, whatever its kind reports besides (a reconcile: its import's and its repair's). */
 export interface StoredRows {
   tickets: number;
@@ -143,6 +160,8 @@ export interface ClientRunStats {
   rowsStored?: StoredRows;
   /** Reconciles: what the last check found missing (the check after the repair, when it repaired); the gauge reads it. */
   missingRows?: MissingRows;
+  /** Reconciles: the step it is at (the last one it reached, once finished). */
+  step?: ReconcileStep;
 }
 
 /** One client's share of a run, as listed. */

@@ -302,4 +302,44 @@ describe('ReconcileClientUseCase', () => {
     expect(report.repair).to.equal(undefined);
     expect(savesSinceSetUp()).to.equal(0);
   });
+
+  it('when it repairs, then its progress tells each step in order: the import, every probe of the check, each window re-imported, every probe of the check after', async () => {
+    const { sut, client, ticketStore } = await makeSut({ tickets: 1000, sampleSize: 0 });
+    ticketStore.lose(client.id, [...uuids(100, 102), ...uuids(800, 801)]);
+    const steps: { phase: string; done: number; total: number | null }[] = [];
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: true }, async (progress) => {
+      if (progress.step) steps.push({ ...progress.step });
+    });
+
+    const phases = steps.map((s) => s.phase).filter((phase, i, all) => phase !== all[i - 1]);
+    expect(phases).to.deep.equal(['import', 'check', 'repair', 'recheck']);
+    const of = (phase: string) => steps.filter((s) => s.phase === phase);
+    // The survey's 15 probes, each told, out of the probe budget; never going back.
+    expect(of('check').map((s) => s.done)).to.deep.equal(Array.from({ length: 16 }, (_, k) => k));
+    expect(of('check').every((s) => s.total === 64)).to.equal(true);
+    expect(of('recheck').at(-1)).to.deep.equal({ phase: 'recheck', done: 15, total: 64 });
+    // Two separate stretches: two windows, each told once re-imported.
+    const repair = of('repair');
+    expect(repair.every((s) => s.total === 2)).to.equal(true);
+    expect(repair[0]!.done).to.equal(0);
+    expect(repair.at(-1)!.done).to.equal(2);
+    expect(repair.map((s) => s.done)).to.deep.equal([...repair.map((s) => s.done)].sort((a, b) => a - b));
+    expect(report.step).to.deep.equal({ phase: 'recheck', done: 15, total: 64 });
+    expect(report.repair!.complete).to.equal(true);
+  });
+
+  it('when it checks, then each sampled ticket’s message count moves its progress too, of at most the probe budget plus the sample', async () => {
+    const { sut, client } = await makeSut({ tickets: 1000, sampleSize: 20 });
+    const checks: { done: number; total: number | null }[] = [];
+
+    const report = await sut.execute(client, { runId: 'run-1', repair: false }, async (progress) => {
+      if (progress.step?.phase === 'check') checks.push({ done: progress.step.done, total: progress.step.total });
+    });
+
+    // The survey's 15 probes, then the 20 message counts: one step each.
+    expect(checks.map((c) => c.done)).to.deep.equal(Array.from({ length: 36 }, (_, k) => k));
+    expect(checks.every((c) => c.total === 64 + 20)).to.equal(true);
+    expect(report.step).to.deep.equal({ phase: 'check', done: 35, total: 84 });
+  });
 });

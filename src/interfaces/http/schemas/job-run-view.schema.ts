@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLIENT_RUN_STATUSES as STATUS_LIST, JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS, SUMMED_COUNTERS, type ClientRunStatus } from '../../../domain/jobs/job-run.js';
+import { CLIENT_RUN_STATUSES as STATUS_LIST, JOB_KINDS, RECONCILE_PHASES, JOB_STATUSES, JOB_TRIGGERS, SUMMED_COUNTERS, type ClientRunStatus } from '../../../domain/jobs/job-run.js';
 
 const count = z.int().min(0);
 // An object rather than a list, so that a status added to the domain type fails to compile here.
@@ -70,6 +70,14 @@ export const clientRunStatsSchema = z
       .strictObject({ tickets: count, messages: count.describe('Over the sampled tickets'), contacts: count })
       .optional()
       .describe('Reconciles only: what the last check found missing (after the repair, when it repaired): what `helpdesk_importer_reconcile_missing_rows` shows'),
+    step: z
+      .strictObject({
+        phase: z.enum(RECONCILE_PHASES).describe('import: its incremental import; check: the stored data set against the upstream; repair: the drift windows re-imported; recheck: the check after the repair'),
+        done: count.describe('import: tickets walked; check and recheck: its requests made (bisection probes and sampled tickets’ message counts); repair: drift windows re-imported'),
+        total: count.nullable().describe('import: tickets expected (null: the upstream gives no count); check and recheck: at most that many requests, the probe budget (64) plus RECONCILE_SAMPLE (a check with little to bisect ends before spending its budget); repair: drift windows found'),
+      })
+      .optional()
+      .describe('Reconciles only: the step it is at, updated as it goes (the last one reached, once finished)'),
   })
   .describe('One client’s progress in a run, updated at every checkpoint');
 
