@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { sql } from '../support/database.js';
 import { ADMIN_TOKEN, useRunningApp, type RunningApp } from '../support/running-app.js';
 import { page, upstreamMessage, upstreamTicket } from '../support/upstream-fixtures.js';
 
@@ -64,6 +65,24 @@ describe('Structured logs (request id, job id, client slug, redaction)', () => {
     expect(app.logger.lines.find((line) => line.message === 'client run started')?.fields).to.include({ jobId, client: 'acme' });
     const everything = JSON.stringify(app.logger.lines);
     for (const secret of ['acme-secret-token-4242', ADMIN_TOKEN, 'wrong-token-guess']) expect(everything).to.not.include(secret);
+  });
+
+  it('when a request fails unexpectedly, then its failure and its request line (at error level) carry the same request id', async () => {
+    await sql().query('ALTER TABLE job_runs RENAME TO job_runs_away');
+    try {
+      const response = await app.request('POST', '/api/jobs/import');
+      expect(response.status).to.equal(500);
+
+      const requestId = response.headers.get('x-request-id');
+      const failure = app.logger.lines.find((line) => line.message === 'request failed');
+      const requestLine = app.logger.lines.find((line) => line.message === 'request errored');
+      expect(failure).to.deep.include({ level: 'error' });
+      expect(failure!.fields).to.include({ requestId });
+      expect(requestLine).to.deep.include({ level: 'error' });
+      expect(requestLine!.fields).to.deep.include({ requestId, res: { statusCode: 500 } });
+    } finally {
+      await sql().query('ALTER TABLE job_runs_away RENAME TO job_runs');
+    }
   });
 
   it('when the probes are called, then they write no request line (orchestrators poll them every few seconds)', async () => {

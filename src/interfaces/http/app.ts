@@ -21,7 +21,7 @@ export function createHttpApp(container: DependencyContainer, options: HttpAppOp
   const routers = createRouters(container, { metrics: options.metrics });
   // Outermost, so that the line it writes has the status the error handler chose.
   app.use(requestLogging(options.logger));
-  app.use(errorHandler());
+  app.use(errorHandler(options.logger));
   // Security headers on every response, errors included (an API serves no HTML: no CSP needed beyond the default).
   app.use(helmet());
   // Probes and docs answer without a token; everything after them needs it.

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import { AppError, ValidationError } from '../../../domain/errors.js';
 import { HttpError } from '../http-error.js';
+import { requestIdOf } from './request-logging.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
@@ -11,7 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
  * The one place errors become responses: a JSON body `{ error, message? }` with a stable
  * code, never a stack trace or an internal message. Unexpected errors are logged once here.
  */
-export function errorHandler(): Middleware {
+export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -21,8 +23,8 @@ export function errorHandler(): Middleware {
       }
     } catch (error) {
       const { status, body } = toResponse(error);
-      // The request's own logger: the line carries its request id.
-      if (status >= 500) ctx.req.log.error({ err: describe(error) }, 'request failed');
+      // With the request's id, so the failure and the request's line correlate.
+      if (status >= 500) logger.error({ requestId: requestIdOf(ctx.res), err: describe(error) }, 'request failed');
       ctx.status = status;
       ctx.body = body;
     }
