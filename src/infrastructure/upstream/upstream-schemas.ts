@@ -63,17 +63,21 @@ export type Parsed<T> = { value: T } | { problem: string };
  */
 const meta = z.object({ total: z.int().min(0).nullish().catch(null) }).nullish().catch(null);
 
-/** Parses a list body: the envelope with every item valid. */
-function listParser<S extends z.ZodType, T>(item: S, toDomain: (parsed: z.output<S>, raw: Record<string, unknown>) => T) {
+/**
+ * Parses a list body: the envelope with every item valid. `context` is what an item's mapping
+ * needs besides the item (a message's ticket). The envelope is built once per kind of list:
+ * zod compiles each object schema it meets, so one built per page cost a compilation per page.
+ */
+function listParser<S extends z.ZodType, T, C = void>(item: S, toDomain: (parsed: z.output<S>, raw: Record<string, unknown>, context: C) => T) {
   const envelope = z.object({ data: z.array(item), meta });
-  return (body: unknown): Parsed<ListedPage<T>> => {
+  return (body: unknown, context: C): Parsed<ListedPage<T>> => {
     const parsed = envelope.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       return { problem: `an unexpected body (${issue.path.join('.') || 'body'}: ${issue.message})` };
     }
     const rawItems = (body as { data: Record<string, unknown>[] }).data;
-    return { value: { items: parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!)), total: parsed.data.meta?.total ?? null } };
+    return { value: { items: parsed.data.data.map((entry, index) => toDomain(entry, rawItems[index]!, context)), total: parsed.data.meta?.total ?? null } };
   };
 }
 
@@ -92,18 +96,20 @@ export const parseTicketPage = listParser(ticketItem, (t, raw): Ticket => ({
   raw,
 }));
 
-export const parseMessagePage = (ticketUuid: string) =>
-  listParser(messageItem, (m, raw): Message => ({
-    id: m.id,
-    ticketUuid,
-    direction: m.direction ?? null,
-    type: m.type ?? null,
-    body: m.body ?? null,
-    mediaUrl: m.mediaUrl ?? null,
-    senderName: m.sender?.name ?? null,
-    createdAt: date(m.createdAt),
-    raw,
-  }));
+const parseMessageList = listParser(messageItem, (m, raw, ticketUuid: string): Message => ({
+  id: m.id,
+  ticketUuid,
+  direction: m.direction ?? null,
+  type: m.type ?? null,
+  body: m.body ?? null,
+  mediaUrl: m.mediaUrl ?? null,
+  senderName: m.sender?.name ?? null,
+  createdAt: date(m.createdAt),
+  raw,
+}));
+
+/** The messages of one ticket: each is stored under the ticket they were listed for. */
+export const parseMessagePage = (ticketUuid: string) => (body: unknown) => parseMessageList(body, ticketUuid);
 
 export const parseContactPage = listParser(contactItem, (c, raw): Contact => ({
   id: c.id,
