@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
 import { barePipeline } from './bare-pipeline-run.js';
 import { bareInsert } from './baseline-insert.js';
-import { ADMIN_TOKEN, clientElapsedMs, peakRssMb } from './harness.js';
+import { ADMIN_TOKEN, clientElapsedMs, cpuMs, peakRssMb } from './harness.js';
 import { log, withScenario, type Result } from './scenario.js';
 import { tenantScenarios } from './tenants.js';
 
@@ -91,6 +91,7 @@ const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
     return withScenario(serverUrl, 'b4', { latencyMs: 300 }, [{ slug: 'triggered', size }], { EXTERNAL_API_REQUESTS_PER_MINUTE: '600' }, async ({ service, pool }) => {
       const runWrites = async () => (await pool.query<{ n: number }>(`SELECT (n_tup_ins + n_tup_upd)::int AS n FROM pg_stat_user_tables WHERE relname = 'job_runs'`)).rows[0]!.n;
       const writesBefore = await runWrites();
+      const cpuBefore = await cpuMs(service.service.child.pid!);
       const result = await autocannon({
         url: `http://127.0.0.1:${service.port}/api/jobs/import/triggered`,
         method: 'POST',
@@ -98,6 +99,7 @@ const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
         connections: 50,
         duration: 10,
       });
+      const cpuPerTrigger = ((await cpuMs(service.service.child.pid!)) - cpuBefore) * 1000 / result.requests.total;
       // The statistics collector reports a backend's counts within a second or so.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const writes = (await runWrites()) - writesBefore;
@@ -112,7 +114,7 @@ const scenarios: Record<string, (serverUrl: string) => Promise<Result[]>> = {
         target: 'p99 ≤ 20 ms; 100 simultaneous triggers for one client → one active run and at most one queued',
         figures: [
           `${result.requests.total} requests, ${Math.round(result.requests.average)} requests/s; latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p97.5 ${result.latency.p97_5} ms, p99 ${p99} ms, max ${result.latency.max} ms; non-2xx ${result.non2xx}, errors ${result.errors}`,
-          `durable writes of job_runs during the load (the import's own included): ${writes}, ${(result.requests.total / Math.max(writes, 1)).toFixed(1)} triggers per statement`,
+          `durable writes of job_runs during the load (the import's own included): ${writes}, ${(result.requests.total / Math.max(writes, 1)).toFixed(1)} triggers per statement; the service's CPU: ${Math.round(cpuPerTrigger)} µs per trigger (the import's included)`,
           `after 100 simultaneous triggers: ${active} running, ${queued} queued; 202s: ${burst.filter((r) => r.status === 202).length}/100`,
         ],
         met: p99 <= 20 && result.non2xx === 0 && active <= 1 && queued <= 1,

@@ -92,6 +92,14 @@ export async function peakRssMb(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds (from /proc, 10 ms ticks). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Milliseconds between a client's start and finish as recorded in the run's stats. */
 export function clientElapsedMs(stats: ClientStats): number {
   return Date.parse(stats.finishedAt!) - Date.parse(stats.startedAt!);

@@ -1,5 +1,4 @@
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { HttpError } from './http-error.js';
@@ -7,6 +6,7 @@ import { adminAuth } from './middleware/token-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { requestLogging } from './middleware/request-logging.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { createRouters, type MetricsEndpoint } from './router.js';
 
 export interface HttpAppOptions {
@@ -23,7 +23,7 @@ export function createHttpApp(container: DependencyContainer, options: HttpAppOp
   app.use(requestLogging(options.logger));
   app.use(errorHandler(options.logger));
   // Security headers on every response, errors included (an API serves no HTML: no CSP needed beyond the default).
-  app.use(helmet());
+  app.use(securityHeaders());
   // Probes and docs answer without a token; everything after them needs it.
   app.use(routers.open.routes());
   // Before routing, so that without the token every other path gets the same 401: probing learns

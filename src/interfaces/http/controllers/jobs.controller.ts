@@ -68,7 +68,7 @@ export class JobsController {
     const { run, coalesced } = await this.startJob.execute(kind, slug, 'manual', params);
     // Still the contract's 202, but a slug no client could ever have is most likely a typo: say so.
     const impossible = slug !== ALL_CLIENTS && !clientSlugSchema.safeParse(slug).success;
-    addToRequestLogLine(ctx.res, { jobId: run.id, coalesced, ...(impossible ? { impossibleSlug: true } : {}) });
+    addToRequestLogLine(ctx, { jobId: run.id, coalesced, ...(impossible ? { impossibleSlug: true } : {}) });
     if (impossible) ctx.set(IMPORTER_NOTICE, IMPOSSIBLE_SLUG_NOTICE);
     ctx.status = 202;
     ctx.set('Location', `/api/jobs/${run.id}`);

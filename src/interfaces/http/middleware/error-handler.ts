@@ -24,7 +24,7 @@ export function errorHandler(logger: Logger): Middleware {
     } catch (error) {
       const { status, body } = toResponse(error);
       // With the request's id, so the failure and the request's line correlate.
-      if (status >= 500) logger.error({ requestId: requestIdOf(ctx.res), err: describe(error) }, 'request failed');
+      if (status >= 500) logger.error({ requestId: requestIdOf(ctx), err: describe(error) }, 'request failed');
       ctx.status = status;
       ctx.body = body;
     }

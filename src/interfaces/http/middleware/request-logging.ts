@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger as PinoLogger } from 'pino';
 
@@ -7,9 +6,12 @@ import type { Logger as PinoLogger } from 'pino';
 const FORWARDED_ID = /^[\w.:-]{1,128}$/;
 const PROBES = new Set(['/api/health', '/api/ready']);
 
-/** Fields a handler adds to its request's log line (the job a trigger queued). */
-const lineFields = new WeakMap<ServerResponse, Record<string, unknown>>();
-const requestIds = new WeakMap<ServerResponse, string>();
+/** What a request's line needs, kept on its context (`ctx.state`). */
+interface LineState {
+  requestId?: string;
+  /** Fields a handler adds to the line (the job a trigger queued). */
+  logFields?: Record<string, unknown>;
+}
 
 /**
  * One log line per request: request id, method, URL, address, status and time, plus the job id
@@ -27,7 +29,7 @@ export function requestLogging(logger: PinoLogger): Middleware {
     const startedAt = performance.now();
     const forwarded = ctx.req.headers['x-request-id'];
     const requestId = typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
-    requestIds.set(ctx.res, requestId);
+    (ctx.state as LineState).requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
@@ -44,18 +46,19 @@ function writeLine(lines: PinoLogger, ctx: Context, requestId: string, startedAt
     req: { method: ctx.method, url: ctx.url, remoteAddress: ctx.req.socket.remoteAddress },
     res: { statusCode: status },
     responseTime: Math.round(performance.now() - startedAt),
-    ...lineFields.get(ctx.res),
+    ...(ctx.state as LineState).logFields,
   };
   if (status >= 500) lines.error(line, 'request errored');
   else lines.info(line, 'request completed');
 }
 
 /** The request id of the request being answered (for lines written on its behalf). */
-export function requestIdOf(res: ServerResponse): string | undefined {
-  return requestIds.get(res);
+export function requestIdOf(ctx: Context): string | undefined {
+  return (ctx.state as LineState).requestId;
 }
 
 /** Adds fields to the request's log line (written when the handler is done). */
-export function addToRequestLogLine(res: ServerResponse, fields: Record<string, unknown>): void {
-  lineFields.set(res, { ...lineFields.get(res), ...fields });
+export function addToRequestLogLine(ctx: Context, fields: Record<string, unknown>): void {
+  const state = ctx.state as LineState;
+  state.logFields = { ...state.logFields, ...fields };
 }
