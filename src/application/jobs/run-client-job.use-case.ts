@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from '../../domain/clients/client.js';
 import { RunCancelledError } from '../../domain/errors.js';
-import type { ClientJob } from '../../domain/jobs/client-job.js';
+import { clientLockKey, type ClientJob } from '../../domain/jobs/client-job.js';
 import { isClientFinished, queuedClientStats, resumedClientStats, type ClientRunStats, type JobRun } from '../../domain/jobs/job-run.js';
 import type { ChangeFeed } from '../../domain/ports/change-feed.port.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
@@ -182,9 +182,4 @@ export class RunClientJobUseCase {
         return this.backfill.execute(client, { runId: run.id, params: run.params }, onProgress, signal);
     }
   }
-}
-
-/** One lock per client, whatever the kind of run. */
-export function clientLockKey(clientId: string): string {
-  return `client:${clientId}`;
 }

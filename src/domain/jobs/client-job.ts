@@ -8,3 +8,8 @@ export interface ClientJob {
   /** The client's key in the run's stats, known even if the client is deleted meanwhile. */
   slug: string;
 }
+
+/** One lock per client, whatever the kind of run: held by whoever works on the client. */
+export function clientLockKey(clientId: string): string {
+  return `client:${clientId}`;
+}

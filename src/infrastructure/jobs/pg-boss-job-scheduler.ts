@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { RunTarget } from '../../domain/ports/job-run-store.port.js';
-import type { ClientJob } from '../../domain/jobs/client-job.js';
+import { clientLockKey, type ClientJob } from '../../domain/jobs/client-job.js';
 import { RECURRING_JOB_KINDS, type JobRun, type RecurringJobKind } from '../../domain/jobs/job-run.js';
 import type { ClientLock } from '../../domain/ports/client-lock.port.js';
 import type { Clock } from '../../domain/ports/clock.port.js';
@@ -243,7 +243,7 @@ export class PgBossJobScheduler implements JobScheduler {
       // lock found free on two sweeps in a row means its process is gone.
       const suspects = new Set<string>();
       for (const job of jobs.rows as { id: string; data: ClientJob }[]) {
-        if (!(await this.lock.isFree(`${job.data.kind}:${job.data.clientId}`))) continue;
+        if (!(await this.lock.isFree(clientLockKey(job.data.clientId)))) continue;
         if (!this.suspects.has(job.id)) {
           suspects.add(job.id);
           continue;

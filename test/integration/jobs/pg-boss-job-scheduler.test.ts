@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import type { ClientJob } from '../../../src/domain/jobs/client-job.js';
+import { clientLockKey, type ClientJob } from '../../../src/domain/jobs/client-job.js';
 import type { JobHandlers } from '../../../src/domain/ports/job-handlers.port.js';
 import { PgBossJobScheduler, type PgBossSchedulerSettings } from '../../../src/infrastructure/jobs/pg-boss-job-scheduler.js';
 import { PgLeaseClientLock } from '../../../src/infrastructure/jobs/pg-lease-client-lock.js';
@@ -101,6 +101,31 @@ describe('PgBossJobScheduler: the client jobs fetch loop, wake-ups and shutdown 
     expect(peak).to.equal(64);
     expect([...ran].sort()).to.deep.equal(clients.map((c) => c.id).sort());
     expect(await jobStates()).to.deep.equal([{ state: 'completed', count: 200 }]);
+  });
+
+  it('when a client job outlives JOB_ORPHAN_AFTER_SECONDS while its worker holds the client lock, then the sweep leaves it alone; one whose lock is free is retried', async () => {
+    const sut = makeScheduler({ orphanAfterSeconds: 1 });
+    const [live, vanished] = ['live', 'vanished'].map((slug) => aClient({ slug }));
+    const attempts = new Map<string, number>();
+    const release = gate();
+    await sut.scheduleClients(aRun('run-1'), targetsOf([live!, vanished!]));
+
+    await sut.start(
+      recordingHandlers(async (job) => {
+        attempts.set(job.slug, (attempts.get(job.slug) ?? 0) + 1);
+        // The live one works under the client's lock, as RunClientJob does; the other's lock is
+        // free, as when its process is gone: only that one may be taken for an orphan.
+        if (job.slug === 'live') await lock.runExclusive(clientLockKey(job.clientId), () => release.opened);
+        else if (attempts.get(job.slug) === 1) await release.opened;
+      }),
+    );
+    await waitFor(async () => (attempts.get('vanished') ?? 0) >= 2, 'the job with a free lock to be retried', 30_000);
+    release.open();
+    await waitFor(async () => (await jobStates()).every((s) => s.state === 'completed'), 'both jobs to complete');
+
+    expect(attempts.get('live')).to.equal(1);
+    const orphaned = logger.lines.filter((line) => line.message === 'a client job lost its worker: retrying it').map((line) => line.fields.client);
+    expect(orphaned).to.deep.equal(['vanished']);
   });
 
   it('when a handler throws, then its job is failed into a retry and runs again, and the others complete once', async () => {
