@@ -176,7 +176,11 @@ export class InMemoryJobRunStore implements JobRunStore {
     return run?.status === 'running' ? new JobRun(structuredClone(run)) : null;
   }
 
+  /** Awaited before each save of a client's stats lands (a test holds one there). */
+  beforeStatsSave: (stats: ClientRunStats) => Promise<void> = async () => {};
+
   async saveClientStats(id: string, slug: string, stats: ClientRunStats): Promise<{ stopRequested: boolean }> {
+    await this.beforeStatsSave(stats);
     const stored = this.runs.get(id);
     if (!stored) throw new Error(`job run ${id} vanished`);
     const existing = stored.clients.get(slug);

@@ -102,7 +102,11 @@ export class RunClientJobUseCase {
     let waitingSince: string | undefined;
     // Saves one after the other: a later one never lands before an earlier one.
     let saving: Promise<unknown> = Promise.resolve();
-    const record = (status: ClientRunStats['status'], error?: string) => {
+    // Set by the save that ends the attempt (its end, or its hand-back to the queue): no
+    // 'running' may land after it, such as the budget watch's tick while that save is under way.
+    let lastSave: Promise<{ stopRequested: boolean }> | null = null;
+    const record = (status: ClientRunStats['status'], error?: string): Promise<{ stopRequested: boolean }> => {
+      if (lastSave && status === 'running') return lastSave;
       const save = saving.then(() => {
         const now = this.usage.snapshot(client.id);
         const attempt: ClientRunStats = {
@@ -120,6 +124,10 @@ export class RunClientJobUseCase {
         return this.runs.saveClientStats(run.id, client.slug, resumedClientStats(previous, attempt));
       });
       saving = save.catch(() => {});
+      if (status !== 'running') {
+        lastSave = save;
+        clearInterval(watch);
+      }
       return save;
     };
     // A client waiting for its budget reaches no checkpoint for up to a minute: its stats say

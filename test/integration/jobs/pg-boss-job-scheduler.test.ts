@@ -119,7 +119,7 @@ describe('PgBossJobScheduler: the client jobs fetch loop, wake-ups and shutdown 
         else if (attempts.get(job.slug) === 1) await release.opened;
       }),
     );
-    await waitFor(async () => (attempts.get('vanished') ?? 0) >= 2, 'the job with a free lock to be retried', 30_000);
+    await waitFor(async () => (attempts.get('vanished') ?? 0) >= 2, 'the job with a free lock to be retried', { timeoutMs: 30_000 });
     release.open();
     await waitFor(async () => (await jobStates()).every((s) => s.state === 'completed'), 'both jobs to complete');
 

@@ -90,6 +90,35 @@ function makeSut({ pageSize = 10, runsClock }: { pageSize?: number; runsClock?: 
 
 
 describe('RunClientJobUseCase', () => {
+  it('when the budget wait changes while the share’s last save is under way, then nothing is saved after it: the share stays succeeded', async () => {
+    const clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { runs, usage, withClient, fannedOut, runClientJobs } = makeSut();
+      const acme = withClient({ slug: 'acme' }, 1);
+      const runId = await fannedOut('import', 'acme');
+      const lastSave = deferred();
+      const lastSaveBegun = deferred();
+      runs.beforeStatsSave = async (stats) => {
+        if (stats.status !== 'succeeded') return;
+        lastSaveBegun.resolve();
+        await lastSave.promise;
+      };
+      const running = runClientJobs(runId);
+      await lastSaveBegun.promise;
+
+      usage.setWaiting(acme.id, new Date('2026-11-28T10:00:00.000Z'));
+      await clock.tickAsync(3000);
+      lastSave.resolve();
+      await running;
+      await clock.tickAsync(3000);
+
+      expect(runs.statsSaves.at(-1)!.stats.status).to.equal('succeeded');
+      expect(runs.clientStats(runId).acme).to.include({ status: 'succeeded' });
+    } finally {
+      clock.uninstall();
+    }
+  });
+
   it('when a client’s requests wait for its rate budget, then its stats say since when, and stop saying it once the wait ends', async () => {
     const clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval'] });
     try {
