@@ -36,8 +36,5 @@ function withBindings(host: HostLogger, bindings: Record<string, unknown>): Logg
 export function createLogger(level: string, format: LogFormat = 'json', destination?: DestinationStream): PinoLogger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (format === 'pretty') return pino(options, pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 }));
-  // Asynchronous: the lines written while one write is under way go out together in the next, so
-  // a storm of requests costs no write call per line, and a slow reader of stdout never stalls
-  // the event loop. Pending lines are flushed on exit; a kill -9 can lose those of one write.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -104,7 +104,9 @@ describe('PgBossJobScheduler: the client jobs fetch loop, wake-ups and shutdown 
   });
 
   it('when a client job outlives JOB_ORPHAN_AFTER_SECONDS while its worker holds the client lock, then the sweep leaves it alone; one whose lock is free is retried', async () => {
-    const sut = makeScheduler({ orphanAfterSeconds: 1 });
+    // Swept only if its lock were found free on two sweeps 1.5 s apart, 3 s after it started: a
+    // live job takes its lock long before, even on a loaded machine.
+    const sut = makeScheduler({ orphanAfterSeconds: 3 });
     const [live, vanished] = ['live', 'vanished'].map((slug) => aClient({ slug }));
     const attempts = new Map<string, number>();
     const release = gate();

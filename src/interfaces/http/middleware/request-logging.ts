@@ -14,8 +14,8 @@ interface LineState {
 }
 
 /**
- * One log line per request: request id, method, URL, address, status and time, plus the job id
- * of a trigger. The id is answered in `X-Request-Id`; the error handler's line carries it too.
+ * One log line per request, once its response is out: request id, method, URL, address, the
+ * status sent and the time, plus the job id of a trigger. The id is answered in `X-Request-Id`; the error handler's line carries it too.
  * Headers are not logged at all: they carry the admin token. Probes are not logged
  * (orchestrators call them every few seconds).
  *
@@ -31,24 +31,36 @@ export function requestLogging(logger: PinoLogger): Middleware {
     const requestId = typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
     (ctx.state as LineState).requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    try {
-      await next();
-    } finally {
-      if (!PROBES.has(ctx.path)) writeLine(lines, ctx, requestId, startedAt);
+    if (!PROBES.has(ctx.path)) {
+      // Once the response is out, with the status actually sent (Koa may still turn a body it
+      // cannot send into a 500 after the handlers); a client gone first gets an 'aborted' line.
+      const res = ctx.res;
+      // Read now: a socket that has closed no longer knows its peer.
+      const req = { method: ctx.method, url: ctx.url, remoteAddress: ctx.req.socket?.remoteAddress };
+      res.once('finish', () => writeLine(lines, ctx, { requestId, req, startedAt }, true));
+      res.once('close', () => res.writableFinished || writeLine(lines, ctx, { requestId, req, startedAt }, false));
     }
+    await next();
   };
 }
 
-function writeLine(lines: PinoLogger, ctx: Context, requestId: string, startedAt: number): void {
-  const status = ctx.status;
+interface RequestSeen {
+  requestId: string;
+  req: { method: string; url: string; remoteAddress: string | undefined };
+  startedAt: number;
+}
+
+function writeLine(lines: PinoLogger, ctx: Context, { requestId, req, startedAt }: RequestSeen, sent: boolean): void {
+  const status = ctx.res.statusCode;
   const line = {
+    ...(ctx.state as LineState).logFields,
     requestId,
-    req: { method: ctx.method, url: ctx.url, remoteAddress: ctx.req.socket.remoteAddress },
+    req,
     res: { statusCode: status },
     responseTime: Math.round(performance.now() - startedAt),
-    ...(ctx.state as LineState).logFields,
   };
-  if (status >= 500) lines.error(line, 'request errored');
+  if (!sent) lines.warn(line, 'request aborted');
+  else if (status >= 500) lines.error(line, 'request errored');
   else lines.info(line, 'request completed');
 }
 

@@ -19,7 +19,9 @@ export function securityHeaders(): Middleware {
     if (error) throw error;
     done = true;
   });
-  // A future helmet that works asynchronously or per request cannot be recorded: fail at start-up, not silently.
+  // A helmet that answers asynchronously cannot be recorded: fail at start-up, not silently. (One
+  // configured with per-request values, such as CSP nonces, must not be recorded either: the
+  // defaults used here have none.)
   if (!done || headers.size === 0) throw new Error('helmet did not set its headers synchronously; security headers cannot be precomputed');
   const entries = [...headers];
   return async (ctx, next) => {
